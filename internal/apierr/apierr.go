@@ -1,0 +1,58 @@
+// Package apierr holds the classes of errors handlers return. Each provider words and shapes
+// them its own way (VirtFusion's {"msg":…} and {"errors":[…]}, Tenantos' envelope, …).
+package apierr
+
+import "strings"
+
+// Kind is the class of an error; it decides the status code.
+type Kind int
+
+const (
+	// KindNotFound: the record the path names does not exist (404).
+	KindNotFound Kind = iota + 1
+	// KindInvalid: the request is well formed but refers to things that do not fit (422).
+	KindInvalid
+	// KindLocked: another task holds the resource (423).
+	KindLocked
+	// KindUnavailable: the resource cannot act now, e.g. a hypervisor in maintenance (503).
+	KindUnavailable
+	// KindConflict: the request clashes with the current state (409).
+	KindConflict
+	// KindForbidden: the token may not do this (403).
+	KindForbidden
+)
+
+// Error is an error a client is meant to see.
+type Error struct {
+	Kind Kind
+	// Messages: one for most kinds; a list for KindInvalid.
+	Messages []string
+}
+
+func (e *Error) Error() string { return strings.Join(e.Messages, " ") }
+
+// Message is the first message.
+func (e *Error) Message() string {
+	if len(e.Messages) == 0 {
+		return ""
+	}
+	return e.Messages[0]
+}
+
+// NotFound says what was not found, in the provider's words ("server not found").
+func NotFound(msg string) *Error { return &Error{Kind: KindNotFound, Messages: []string{msg}} }
+
+// Invalid lists what is wrong with the request.
+func Invalid(msgs ...string) *Error { return &Error{Kind: KindInvalid, Messages: msgs} }
+
+// Locked says why the resource is busy.
+func Locked(msg string) *Error { return &Error{Kind: KindLocked, Messages: []string{msg}} }
+
+// Unavailable says why the resource cannot act now.
+func Unavailable(msg string) *Error { return &Error{Kind: KindUnavailable, Messages: []string{msg}} }
+
+// Conflict says what the request clashes with.
+func Conflict(msg string) *Error { return &Error{Kind: KindConflict, Messages: []string{msg}} }
+
+// Forbidden says what the token may not do.
+func Forbidden(msg string) *Error { return &Error{Kind: KindForbidden, Messages: []string{msg}} }

@@ -1,0 +1,90 @@
+// Package config reads the simulator's command line and environment into sim.Options.
+package config
+
+import (
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+
+	"github.com/alecthomas/kong"
+
+	"github.com/panelsim/panelsim/internal/clock"
+	"github.com/panelsim/panelsim/internal/sim"
+)
+
+// CLI is the command line. Every flag also reads an environment variable.
+type CLI struct {
+	Serve   Serve    `cmd:"" default:"withargs" help:"Run the simulator (the default command)."`
+	Version struct{} `cmd:"" help:"Print the version."`
+}
+
+// Serve holds the flags of "simulator serve".
+type Serve struct {
+	VirtFusion  string   `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
+	Data        string   `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
+	Token       []string `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
+	AnyToken    bool     `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
+	AdminToken  string   `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
+	Clock       string   `env:"PANELSIM_CLOCK" default:"real" enum:"real,manual" help:"real: time passes (see --time-scale); manual: time moves only through POST /_sim/clock/advance."`
+	TimeScale   float64  `env:"PANELSIM_TIME_SCALE" default:"1" help:"With --clock real, how many times faster than the wall clock virtual time runs."`
+	TLS         bool     `name:"tls" env:"PANELSIM_TLS" help:"Serve HTTPS (a self-signed certificate unless --tls-cert/--tls-key)."`
+	TLSCert     string   `name:"tls-cert" env:"PANELSIM_TLS_CERT" type:"existingfile" placeholder:"FILE" help:"PEM certificate for --tls."`
+	TLSKey      string   `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
+	Fixtures    string   `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
+	JournalSize int      `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
+	LogLevel    string   `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
+}
+
+// Parse reads args (without the program name). It returns the chosen command.
+func Parse(args []string, stdout, stderr io.Writer, exit func(int)) (*CLI, string, error) {
+	var cli CLI
+	parser, err := kong.New(&cli,
+		kong.Name("simulator"),
+		kong.Description("panelsim: a stateful simulator of hosting control-panel APIs."),
+		kong.UsageOnError(),
+		kong.Writers(stdout, stderr),
+		kong.Exit(exit),
+	)
+	if err != nil {
+		return nil, "", err
+	}
+	ctx, err := parser.Parse(args)
+	if err != nil {
+		return nil, "", err
+	}
+	return &cli, ctx.Command(), nil
+}
+
+// Options turns the serve flags into simulator options.
+func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
+	mode, err := clock.ParseMode(s.Clock)
+	if err != nil {
+		return sim.Options{}, err
+	}
+	if (s.TLSCert == "") != (s.TLSKey == "") {
+		return sim.Options{}, fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	if s.TimeScale <= 0 {
+		return sim.Options{}, fmt.Errorf("--time-scale must be positive")
+	}
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(s.LogLevel)); err != nil {
+		return sim.Options{}, err
+	}
+	var tokens []string
+	for _, t := range s.Token {
+		if t = strings.TrimSpace(t); t != "" {
+			tokens = append(tokens, t)
+		}
+	}
+	return sim.Options{
+		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: s.AdminToken,
+		Clock: mode, TimeScale: s.TimeScale,
+		Listen: map[string]string{"virtfusion": s.VirtFusion},
+		TLS:    s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
+		FixturesDir: s.Fixtures, JournalSize: s.JournalSize,
+		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
+		URLWriter: stdout,
+	}, nil
+}

@@ -1,0 +1,241 @@
+// Package control is the simulator's control API under /_sim/ on every listener: health,
+// clock, reset, snapshots and journal of the world whose token is in X-Panelsim-Token.
+package control
+
+import (
+	"errors"
+	"math"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/clock"
+	"github.com/panelsim/panelsim/internal/journal"
+	"github.com/panelsim/panelsim/internal/state"
+	"github.com/panelsim/panelsim/internal/world"
+)
+
+// TokenHeader carries the token of the world a control call acts on.
+const TokenHeader = "X-Panelsim-Token"
+
+// Deps is what the control API needs from the simulator.
+type Deps struct {
+	Worlds     *world.Registry
+	AdminToken string
+	Providers  []string
+	Clock      clock.Mode
+}
+
+type api struct{ Deps }
+
+// Register mounts the control API on g (the /_sim group of a listener).
+func Register(g *echo.Group, d Deps) {
+	a := &api{d}
+	g.GET("/health", a.health)
+	g.GET("/clock", a.withWorld(a.getClock))
+	g.POST("/clock/advance", a.withWorld(a.advanceClock))
+	g.POST("/reset", a.withWorld(a.reset))
+	g.GET("/snapshots", a.withWorld(a.listSnapshots))
+	g.POST("/snapshots", a.withWorld(a.createSnapshot))
+	g.POST("/snapshots/:name/restore", a.withWorld(a.restoreSnapshot))
+	g.DELETE("/snapshots/:name", a.withWorld(a.deleteSnapshot))
+	g.GET("/journal", a.withWorld(a.listJournal))
+	g.DELETE("/journal", a.withWorld(a.clearJournal))
+	g.GET("/worlds", a.listWorlds)
+}
+
+// problem is the control API's error body.
+type problem struct {
+	Error string `json:"error"`
+}
+
+func fail(c echo.Context, status int, msg string) error {
+	return c.JSON(status, problem{Error: msg})
+}
+
+type worldHandler func(echo.Context, *world.World) error
+
+// withWorld resolves X-Panelsim-Token to its world.
+func (a *api) withWorld(h worldHandler) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		token := c.Request().Header.Get(TokenHeader)
+		if token == "" {
+			return fail(c, http.StatusUnauthorized, "missing "+TokenHeader+" header")
+		}
+		w, ok := a.Worlds.Lookup(token)
+		if !ok {
+			return fail(c, http.StatusUnauthorized, "unknown token")
+		}
+		return h(c, w)
+	}
+}
+
+func (a *api) health(c echo.Context) error {
+	return c.JSON(http.StatusOK, map[string]any{
+		"status": "ok", "providers": a.Providers, "clock": a.Clock, "worlds": len(a.Worlds.Worlds()),
+	})
+}
+
+// clockView is the answer of the clock calls.
+type clockView struct {
+	World   string     `json:"world"`
+	Now     time.Time  `json:"now"`
+	Mode    clock.Mode `json:"mode"`
+	Scale   float64    `json:"scale"`
+	Pending int        `json:"pendingTasks"`
+	NextDue *time.Time `json:"nextDue"`
+	Ran     *int       `json:"tasksRun,omitempty"`
+}
+
+func viewClock(w *world.World) (clockView, error) {
+	n, err := w.Pending()
+	v := clockView{World: w.ID, Now: w.Now(), Mode: w.Clock.Mode(), Scale: w.Clock.Scale(), Pending: n}
+	if due, ok := w.NextDue(); ok {
+		v.NextDue = &due
+	}
+	return v, err
+}
+
+func (a *api) getClock(c echo.Context, w *world.World) error {
+	v, err := viewClock(w)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+// advanceRequest moves the clock by seconds (minutes and hours add up), or to a time.
+type advanceRequest struct {
+	Seconds float64    `json:"seconds"`
+	Minutes float64    `json:"minutes"`
+	Hours   float64    `json:"hours"`
+	To      *time.Time `json:"to"`
+}
+
+func (a *api) advanceClock(c echo.Context, w *world.World) error {
+	var req advanceRequest
+	if err := c.Bind(&req); err != nil {
+		return fail(c, http.StatusBadRequest, "body must be JSON like {\"seconds\": 60}")
+	}
+	secs := req.Seconds + 60*req.Minutes + 3600*req.Hours
+	if req.To != nil {
+		secs = req.To.Sub(w.Now()).Seconds()
+	}
+	if secs < 0 || math.IsNaN(secs) || secs > 100*365*24*3600 {
+		return fail(c, http.StatusBadRequest, "the clock only moves forward, by at most 100 years")
+	}
+	_, ran, err := w.Advance(time.Duration(secs * float64(time.Second)))
+	if err != nil {
+		return err
+	}
+	v, err := viewClock(w)
+	if err != nil {
+		return err
+	}
+	v.Ran = &ran
+	return c.JSON(http.StatusOK, v)
+}
+
+func (a *api) reset(c echo.Context, w *world.World) error {
+	if err := w.Reset(); err != nil {
+		return err
+	}
+	v, err := viewClock(w)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, v)
+}
+
+func (a *api) listSnapshots(c echo.Context, w *world.World) error {
+	snaps, err := w.Snapshots()
+	if err != nil {
+		return err
+	}
+	if snaps == nil {
+		snaps = []state.Snapshot{}
+	}
+	return c.JSON(http.StatusOK, map[string]any{"snapshots": snaps})
+}
+
+func (a *api) createSnapshot(c echo.Context, w *world.World) error {
+	var req struct {
+		Name string `json:"name"`
+	}
+	if err := c.Bind(&req); err != nil || req.Name == "" {
+		return fail(c, http.StatusBadRequest, "body must be JSON like {\"name\": \"before-upgrade\"}")
+	}
+	snap, err := w.SaveSnapshot(req.Name)
+	if errors.Is(err, state.ErrSnapshotName) {
+		return fail(c, http.StatusBadRequest, err.Error())
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, snap)
+}
+
+func (a *api) restoreSnapshot(c echo.Context, w *world.World) error {
+	snap, err := w.RestoreSnapshot(c.Param("name"))
+	if errors.Is(err, state.ErrNotFound) {
+		return fail(c, http.StatusNotFound, "no snapshot named "+strconv.Quote(c.Param("name")))
+	}
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, snap)
+}
+
+func (a *api) deleteSnapshot(c echo.Context, w *world.World) error {
+	err := w.DeleteSnapshot(c.Param("name"))
+	if errors.Is(err, state.ErrNotFound) {
+		return fail(c, http.StatusNotFound, "no snapshot named "+strconv.Quote(c.Param("name")))
+	}
+	if err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+func (a *api) listJournal(c echo.Context, w *world.World) error {
+	f := journal.Filter{Method: c.QueryParam("method"), Path: c.QueryParam("path"), Provider: c.QueryParam("provider")}
+	if s := c.QueryParam("status"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			return fail(c, http.StatusBadRequest, "status must be a number")
+		}
+		f.Status = n
+	}
+	if s := c.QueryParam("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 0 {
+			return fail(c, http.StatusBadRequest, "limit must be a positive number")
+		}
+		f.Limit = n
+	}
+	return c.JSON(http.StatusOK, map[string]any{"entries": w.Journal.List(f)})
+}
+
+func (a *api) clearJournal(c echo.Context, w *world.World) error {
+	w.Journal.Clear()
+	return c.NoContent(http.StatusNoContent)
+}
+
+// listWorlds is the one cross-world call: it needs the admin token.
+func (a *api) listWorlds(c echo.Context) error {
+	if a.AdminToken == "" || c.Request().Header.Get(TokenHeader) != a.AdminToken {
+		return fail(c, http.StatusForbidden, "listing worlds needs the admin token (--admin-token) in "+TokenHeader)
+	}
+	type item struct {
+		ID    string    `json:"id"`
+		Token string    `json:"token"`
+		Now   time.Time `json:"now"`
+	}
+	var out []item
+	for _, w := range a.Worlds.Worlds() {
+		out = append(out, item{ID: w.ID, Token: w.Token, Now: w.Now()})
+	}
+	return c.JSON(http.StatusOK, map[string]any{"worlds": out})
+}

@@ -1,0 +1,178 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// Input is a request after coercion and validation.
+type Input struct {
+	Path  map[string]any
+	Query map[string]any
+	// Body is the request body as a JSON object (empty when none was sent).
+	Body map[string]any
+	// BodyJSON is Body encoded, ready to decode into a handler's struct.
+	BodyJSON []byte
+}
+
+// Check coerces and validates a request: path values (from the router), query and body.
+// A path value that does not fit its schema gives a *PathError; everything else that does
+// not fit gives one *ValidationError listing every problem.
+func (o *Operation) Check(req *http.Request, pathValue func(string) string, body []byte) (*Input, error) {
+	in := &Input{Path: map[string]any{}, Query: map[string]any{}}
+	var problems []Problem
+	query := req.URL.Query()
+	for _, p := range o.Params {
+		switch p.In {
+		case "path":
+			v, _ := coerce(p.Schema, pathValue(p.Name))
+			if err := p.Schema.VisitJSON(v, openapi3.VisitAsRequest()); err != nil {
+				return nil, &PathError{Param: p.Name, Value: pathValue(p.Name)}
+			}
+			in.Path[p.Name] = v
+		case "query":
+			raw, present := queryValue(query, p)
+			if !present {
+				if p.Required {
+					problems = append(problems, Problem{In: "query", Field: p.Name, Rule: "required"})
+				}
+				continue
+			}
+			v, keep := coerce(p.Schema, raw)
+			if !keep {
+				if p.Required {
+					problems = append(problems, Problem{In: "query", Field: p.Name, Rule: "required"})
+				}
+				continue
+			}
+			if errs := visit(p.Schema, v, "query", p.Name); len(errs) > 0 {
+				problems = append(problems, errs...)
+				continue
+			}
+			in.Query[p.Name] = v
+		}
+	}
+	if o.Body != nil {
+		obj := parseBody(req.Header.Get("Content-Type"), body)
+		obj = coerceObject(o.Body, obj)
+		problems = append(problems, visit(o.Body, obj, "body", "")...)
+		in.Body = obj
+	} else {
+		in.Body = map[string]any{}
+	}
+	if len(problems) > 0 {
+		sortProblems(problems)
+		return nil, &ValidationError{Problems: problems}
+	}
+	in.BodyJSON, _ = json.Marshal(in.Body)
+	return in, nil
+}
+
+// queryValue reads a parameter as PHP sees it: name or name[]; arrays take every value.
+func queryValue(q url.Values, p Param) (any, bool) {
+	vals := append(append([]string(nil), q[p.Name]...), q[p.Name+"[]"]...)
+	if len(vals) == 0 {
+		return nil, false
+	}
+	if p.Schema.Type.Is("array") {
+		out := make([]any, len(vals))
+		for i, v := range vals {
+			out[i] = v
+		}
+		return out, true
+	}
+	return vals[len(vals)-1], true
+}
+
+// parseBody reads the body the way Laravel's request input does: JSON when the content type
+// says JSON, form fields for form encodings, nothing otherwise. Malformed JSON, a JSON value
+// that is not an object (PHP's "[]" included) and an empty body all read as no fields.
+func parseBody(contentType string, raw []byte) map[string]any {
+	out := map[string]any{}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return out
+	}
+	mt, params, _ := mime.ParseMediaType(contentType)
+	switch {
+	case mt == "application/json" || strings.HasSuffix(mt, "+json") || mt == "text/json":
+		var v any
+		if json.Unmarshal(raw, &v) == nil {
+			if m, ok := v.(map[string]any); ok {
+				return m
+			}
+		}
+	case mt == "application/x-www-form-urlencoded":
+		if vals, err := url.ParseQuery(string(raw)); err == nil {
+			return formValues(vals)
+		}
+	case mt == "multipart/form-data":
+		form, err := multipart.NewReader(bytes.NewReader(raw), params["boundary"]).ReadForm(1 << 20)
+		if err == nil {
+			defer form.RemoveAll()
+			return formValues(form.Value)
+		}
+	}
+	return out
+}
+
+// formValues turns form fields into a JSON-like object: "k[]" fields become arrays, and a
+// repeated plain field keeps its last value, as PHP does.
+func formValues(vals map[string][]string) map[string]any {
+	out := map[string]any{}
+	for k, vs := range vals {
+		if name, ok := strings.CutSuffix(k, "[]"); ok {
+			arr, _ := out[name].([]any)
+			for _, v := range vs {
+				arr = append(arr, v)
+			}
+			out[name] = arr
+			continue
+		}
+		if len(vs) > 0 {
+			out[k] = vs[len(vs)-1]
+		}
+	}
+	return out
+}
+
+// visit validates v and turns the schema errors into problems.
+func visit(schema *openapi3.Schema, v any, in, prefix string) []Problem {
+	err := schema.VisitJSON(v, openapi3.MultiErrors(), openapi3.VisitAsRequest())
+	if err == nil {
+		return nil
+	}
+	var out []Problem
+	flatten(err, func(se *openapi3.SchemaError) {
+		field := strings.Join(se.JSONPointer(), ".")
+		if prefix != "" {
+			field = strings.TrimSuffix(prefix+"."+field, ".")
+		}
+		out = append(out, Problem{In: in, Field: field, Rule: se.SchemaField, Schema: se.Schema})
+	})
+	if len(out) == 0 {
+		out = append(out, Problem{In: in, Field: prefix, Rule: "invalid"})
+	}
+	return out
+}
+
+func flatten(err error, fn func(*openapi3.SchemaError)) {
+	var multi openapi3.MultiError
+	if errors.As(err, &multi) {
+		for _, e := range multi {
+			flatten(e, fn)
+		}
+		return
+	}
+	var se *openapi3.SchemaError
+	if errors.As(err, &se) {
+		fn(se)
+	}
+}

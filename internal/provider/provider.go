@@ -1,0 +1,38 @@
+// Package provider is what a simulated API plugs into the simulator with: its OpenAPI
+// document, one handler per operation, how it reads credentials, how it words errors, its
+// fixtures and its task runners. The plumbing around it (listener, journal, authentication,
+// validation, tasks, control API) is the simulator's and is written once.
+package provider
+
+import (
+	"net/http"
+
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/state"
+	"github.com/panelsim/panelsim/internal/world"
+)
+
+// Provider is one simulated panel API.
+type Provider interface {
+	// Name is the provider's name in flags, URLs lines and task kinds ("virtfusion").
+	Name() string
+	// BasePath prefixes every path of the document ("/api/v1").
+	BasePath() string
+	// Spec is the provider's OpenAPI document; every operation must have a handler.
+	Spec() *openapi3.T
+	// Handlers maps each operationId of the document to its handler.
+	Handlers() map[string]echo.HandlerFunc
+	// Credential reads the token (or key) that selects the world; "" when there is none.
+	Credential(r *http.Request) string
+	// Unauthorized answers a request whose credential is missing or unknown.
+	Unauthorized(c echo.Context) error
+	// WriteError answers err in the provider's own shape: *apierr.Error, validation errors
+	// from internal/openapi, *echo.HTTPError (404, 405, 413) and anything else (500).
+	WriteError(c echo.Context, err error)
+	// Seed fills a new world with the provider's fixtures.
+	Seed(tx *state.Tx) error
+	// Runners carry out the provider's tasks, keyed by task kind.
+	Runners() map[string]world.Runner
+}

@@ -1,0 +1,176 @@
+package virtfusion
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/apierr"
+	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+const taskBuild = "build"
+
+// buildSteps are the queue actions of a build, in the order the panel runs them.
+var buildSteps = []string{
+	"server.get.status", "server.config.dhcp", "server.os.template.exists", "server.os.template.download",
+	"server.os.template.download.check", "server.create.ci", "server.disk.create.os", "server.os.install.check",
+	"server.vnc.disable", "server.boot", "server.config.statistics",
+}
+
+type buildInput struct {
+	OperatingSystemID int64   `json:"operatingSystemId"`
+	Name              *string `json:"name"`
+	Hostname          *string `json:"hostname"`
+	SSHKeys           []int64 `json:"sshKeys"`
+	VNC               bool    `json:"vnc"`
+	IPv6              bool    `json:"ipv6"`
+	Email             bool    `json:"email"`
+	Swap              float64 `json:"swap"`
+	Timezone          *string `json:"timezone"`
+}
+
+type buildTask struct {
+	ServerID int64 `json:"serverId"`
+	QueueID  int64 `json:"queueId"`
+	Step     int   `json:"step"`
+}
+
+func (p *Provider) buildServer(c echo.Context) error {
+	var in buildInput
+	if err := provider.Bind(c, &in); err != nil {
+		return err
+	}
+	var out *serverView
+	err := provider.World(c).Update(func(tx *state.Tx) error {
+		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
+		if err != nil {
+			return err
+		}
+		if s.ActiveQueue != 0 {
+			return errBusy
+		}
+		if s.Suspended {
+			return apierr.Locked("The server is suspended.")
+		}
+		if err := p.checkBuild(tx, s, &in); err != nil {
+			return err
+		}
+		f := p.faker(fmt.Sprintf("build-%d", s.ID), tx.Now.UnixNano())
+		root := password(f, 20)
+		switch {
+		case in.Name != nil && *in.Name != "":
+			s.Name = *in.Name
+		case s.Name == "":
+			s.Name = strings.Title(f.Adjective() + " " + f.StreetSuffix())
+		}
+		if in.Hostname != nil {
+			s.Hostname = in.Hostname
+		}
+		s.OSTemplateID, s.SSHKeys, s.VNCEnabled, s.WantIPv6 = in.OperatingSystemID, in.SSHKeys, in.VNC, in.IPv6
+		s.Swap = int(in.Swap)
+		s.EncryptedPassword = laravelCipher(f)
+		s.State, s.CommissionStatus, s.ConfigLevel, s.BuildFailed = stateQueued, 1, 1, false
+		q, err := newQueueItem(tx, s, `App\Jobs\Server\KVM\Build`, "build_server")
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), buildTask{ServerID: s.ID, QueueID: q.ID}); err != nil {
+			return err
+		}
+		if err := saveServer(tx, s); err != nil {
+			return err
+		}
+		out, err = p.renderServer(tx, s, renderOptions{build: true, password: root})
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, data{out})
+}
+
+// checkBuild refuses a template the server's package does not offer and keys that are not
+// the owner's.
+func (p *Provider) checkBuild(tx *state.Tx, s *Server, in *buildInput) error {
+	var pk Package
+	if err := get(tx, collPackages, s.PackageID, &pk, errPackageNotFound); err != nil {
+		return err
+	}
+	var msgs []string
+	if t, err := packageOffers(tx, &pk, in.OperatingSystemID); err != nil {
+		return err
+	} else if t == nil {
+		msgs = append(msgs, "The selected operating system id is invalid.")
+	}
+	for i, id := range in.SSHKeys {
+		var k SSHKey
+		if err := tx.Coll(Name, collSSHKeys).Get(state.ID(uint64(id)), &k); err != nil || k.OwnerID != s.OwnerID {
+			msgs = append(msgs, fmt.Sprintf("The selected ssh keys.%d is invalid.", i))
+		}
+	}
+	if in.SSHKeys == nil {
+		in.SSHKeys = []int64{}
+	}
+	if len(msgs) > 0 {
+		return apierr.Invalid(msgs...)
+	}
+	return nil
+}
+
+// buildStep is the time between two queue actions of a build.
+func (p *Provider) buildStep() time.Duration {
+	return time.Duration(p.fx.Timings.Build) * time.Second / time.Duration(len(buildSteps))
+}
+
+// runBuild carries out one action of a build; the last one completes the server.
+func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
+	var t buildTask
+	if err := json.Unmarshal(task.Data, &t); err != nil {
+		return err
+	}
+	s, err := loadServer(tx, t.ServerID)
+	if err != nil {
+		return nil // deleted while building
+	}
+	var q QueueItem
+	if err := get(tx, collQueue, t.QueueID, &q, errQueueNotFound); err != nil {
+		return err
+	}
+	last := t.Step == len(buildSteps)-1
+	q.step(tx.Now, buildSteps[t.Step], map[string]any{"success": true}, (t.Step+1)*100/len(buildSteps))
+	if !last {
+		t.Step++
+		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), t); err != nil {
+			return err
+		}
+		return saveQueue(tx, &q)
+	}
+	q.finish(tx.Now, "")
+	now := tx.Now
+	s.State, s.CommissionStatus, s.ConfigLevel = stateComplete, 3, 0
+	s.Built, s.LastTaskOn, s.Updated, s.ActiveQueue = &now, &now, now, 0
+	s.Power, s.PoweredOn = powerRunning, &now
+	if s.WantIPv6 && len(s.IPv6) == 0 {
+		var h Hypervisor
+		if err := get(tx, collHypervisors, s.HypervisorID, &h, errHypervisorNotFound); err != nil {
+			return err
+		}
+		sub, err := allocateIPv6(tx, &h, s.ID)
+		if err != nil {
+			return err
+		}
+		if sub != nil {
+			s.IPv6 = append(s.IPv6, *sub)
+		}
+	}
+	if err := saveQueue(tx, &q); err != nil {
+		return err
+	}
+	return saveServer(tx, s)
+}

@@ -1,0 +1,114 @@
+// Package virtfusion simulates the VirtFusion Global API (v1): hypervisors, packages,
+// templates, users and the server lifecycle, on the state of a world.
+package virtfusion
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/world"
+	"github.com/panelsim/panelsim/specs"
+)
+
+// Name is the provider's name in flags, URL lines and the store.
+const Name = "virtfusion"
+
+// Provider is the VirtFusion API.
+type Provider struct {
+	fx   *Fixtures
+	spec *openapi3.T
+	log  *slog.Logger
+}
+
+// New loads the VirtFusion document and fixtures.
+func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
+	spec, err := specs.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	fx, err := loadFixtures(fixtures)
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{fx: fx, spec: spec, log: log}, nil
+}
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return Name }
+
+// BasePath implements provider.Provider.
+func (p *Provider) BasePath() string { return "/api/v1" }
+
+// Spec implements provider.Provider.
+func (p *Provider) Spec() *openapi3.T { return p.spec }
+
+// Credential reads the bearer token.
+func (p *Provider) Credential(r *http.Request) string {
+	h := r.Header.Get(echo.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// Unauthorized answers 401 with no body, as VirtFusion does for a missing, wrong or expired
+// token.
+func (p *Provider) Unauthorized(c echo.Context) error {
+	return c.NoContent(http.StatusUnauthorized)
+}
+
+// Runners implements provider.Provider.
+func (p *Provider) Runners() map[string]world.Runner {
+	return map[string]world.Runner{
+		taskBuild:  p.runBuild,
+		taskPower:  p.runPower,
+		taskDelete: p.runDelete,
+	}
+}
+
+// faker is a fake-data source that depends only on the fixtures' seed and what it is for, so
+// the same object gets the same details in every world and after every restart.
+func (p *Provider) faker(kind string, id int64) *gofakeit.Faker {
+	h := fnv.New64a()
+	h.Write([]byte(kind))
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(uint64(id) >> (8 * i))
+	}
+	h.Write(b[:])
+	return gofakeit.New(p.fx.Seed ^ h.Sum64())
+}
+
+// laravelCipher makes a value shaped like Laravel's encrypt() output (base64 of a JSON
+// envelope with iv, value, mac and tag), as the panel shows encrypted passwords and tokens.
+func laravelCipher(f *gofakeit.Faker) string {
+	rnd := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(f.IntN(256))
+		}
+		return b
+	}
+	env, _ := json.Marshal(map[string]string{
+		"iv":    base64.StdEncoding.EncodeToString(rnd(16)),
+		"value": base64.StdEncoding.EncodeToString(rnd(32)),
+		"mac":   hex.EncodeToString(rnd(32)),
+		"tag":   "",
+	})
+	return base64.StdEncoding.EncodeToString(env)
+}
+
+// password makes a root password like the panel's: letters and digits.
+func password(f *gofakeit.Faker, n int) string {
+	return f.Password(true, true, true, false, false, n)
+}

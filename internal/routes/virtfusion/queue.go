@@ -1,0 +1,133 @@
+package virtfusion
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+// QueueItem is a job of the panel's queue: a build or a power action of one server.
+type QueueItem struct {
+	ID             int64         `json:"id"`
+	Job            string        `json:"job"`
+	HypervisorID   int64         `json:"hypervisorId"`
+	ServerID       int64         `json:"serverId"`
+	Action         string        `json:"action"`
+	Started        time.Time     `json:"started"`
+	Updated        time.Time     `json:"updated"`
+	Finished       *time.Time    `json:"finished"`
+	Failed         bool          `json:"failed"`
+	Progress       int           `json:"progress"`
+	Error          *string       `json:"error"`
+	PrimaryActions []QueueAction `json:"primaryActions"`
+}
+
+// QueueAction is one step a job has carried out.
+type QueueAction struct {
+	Type    string    `json:"type"`
+	Data    any       `json:"data"`
+	Created time.Time `json:"created"`
+}
+
+// newQueueItem starts a job for a server; the server is busy until it finishes.
+func newQueueItem(tx *state.Tx, s *Server, job, action string) (*QueueItem, error) {
+	id, err := tx.Coll(Name, collQueue).NextID()
+	if err != nil {
+		return nil, err
+	}
+	q := &QueueItem{ID: int64(id), Job: job, HypervisorID: s.HypervisorID, ServerID: s.ID, Action: action,
+		Started: tx.Now, Updated: tx.Now, PrimaryActions: []QueueAction{}}
+	s.ActiveQueue = q.ID
+	now := tx.Now
+	s.LastTaskOn, s.Updated = &now, now
+	return q, saveQueue(tx, q)
+}
+
+func saveQueue(tx *state.Tx, q *QueueItem) error {
+	return tx.Coll(Name, collQueue).Put(state.ID(uint64(q.ID)), q)
+}
+
+// step records one action of a job.
+func (q *QueueItem) step(now time.Time, kind string, data any, progress int) {
+	q.PrimaryActions = append(q.PrimaryActions, QueueAction{Type: kind, Data: data, Created: now})
+	q.Progress, q.Updated = progress, now
+}
+
+// finish ends a job; errMsg marks it failed.
+func (q *QueueItem) finish(now time.Time, errMsg string) {
+	q.Finished, q.Updated = &now, now
+	if errMsg != "" {
+		q.Failed, q.Error = true, &errMsg
+		return
+	}
+	q.Progress = 100
+}
+
+type queueView struct {
+	ID             int64             `json:"id"`
+	JobID          string            `json:"jobId"`
+	Job            string            `json:"job"`
+	HypervisorID   int64             `json:"hypervisorId"`
+	ServerID       int64             `json:"serverId"`
+	Action         string            `json:"action"`
+	Queue          string            `json:"queue"`
+	Started        *string           `json:"started"`
+	Updated        string            `json:"updated"`
+	Finished       *string           `json:"finished"`
+	Failed         bool              `json:"failed"`
+	Progress       int               `json:"progress"`
+	Errors         queueErrors       `json:"errors"`
+	PrimaryActions []queueActionView `json:"primaryActions"`
+	SubActions     []any             `json:"subActions"`
+}
+
+type queueErrors struct {
+	Exception struct {
+		Stringable bool    `json:"stringable"`
+		Errors     []any   `json:"errors"`
+		Type       *string `json:"type"`
+		Trace      *string `json:"trace"`
+		Message    *string `json:"message"`
+	} `json:"exception"`
+}
+
+type queueActionView struct {
+	Type     string `json:"type"`
+	DataType string `json:"dataType"`
+	Data     any    `json:"data"`
+	Created  string `json:"created"`
+	Updated  string `json:"updated"`
+}
+
+func viewQueue(q *QueueItem) queueView {
+	v := queueView{ID: q.ID, JobID: strconv.FormatInt(q.ID+700, 10), Job: q.Job, HypervisorID: q.HypervisorID, ServerID: q.ServerID,
+		Action: q.Action, Queue: "default", Started: fmtTimePtr(&q.Started, tsOffset), Updated: fmtTime(q.Updated, tsOffset),
+		Finished: fmtTimePtr(q.Finished, tsOffset), Failed: q.Failed, Progress: q.Progress, SubActions: []any{},
+		PrimaryActions: []queueActionView{}}
+	v.Errors.Exception.Errors = []any{}
+	if q.Error != nil {
+		t := "RuntimeException"
+		v.Errors.Exception.Type, v.Errors.Exception.Message, v.Errors.Exception.Stringable = &t, q.Error, true
+	}
+	for _, a := range q.PrimaryActions {
+		ts := fmtTime(a.Created, tsOffset)
+		v.PrimaryActions = append(v.PrimaryActions, queueActionView{Type: a.Type, DataType: "object", Data: a.Data, Created: ts, Updated: ts})
+	}
+	return v
+}
+
+func (p *Provider) getQueueItem(c echo.Context) error {
+	var q QueueItem
+	err := provider.World(c).View(func(tx *state.Tx) error {
+		return get(tx, collQueue, provider.PathInt(c, "queueId"), &q, errQueueNotFound)
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, data{viewQueue(&q)})
+}

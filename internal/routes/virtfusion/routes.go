@@ -1,0 +1,42 @@
+package virtfusion
+
+import "github.com/labstack/echo/v4"
+
+// Handlers is the route table: one handler per operationId of specs/virtfusion.yaml. Paths
+// and methods come from the document.
+func (p *Provider) Handlers() map[string]echo.HandlerFunc {
+	return map[string]echo.HandlerFunc{
+		"testConnection": p.testConnection,
+
+		"listHypervisors":             p.listHypervisors,
+		"getHypervisor":               p.getHypervisor,
+		"listHypervisorGroups":        p.listHypervisorGroups,
+		"getHypervisorGroup":          p.getHypervisorGroup,
+		"getHypervisorGroupResources": p.getHypervisorGroupResources,
+
+		"listPackages":        p.listPackages,
+		"getPackage":          p.getPackage,
+		"getPackageTemplates": p.getPackageTemplates,
+		"getServerTemplates":  p.getServerTemplates,
+
+		"createUser":              p.createUser,
+		"getUserByExtRelation":    p.getUserByExtRelation,
+		"deleteUserByExtRelation": p.deleteUserByExtRelation,
+
+		"createServer":     p.createServer,
+		"getServer":        p.getServer,
+		"listServers":      p.listServers,
+		"listUserServers":  p.listUserServers,
+		"modifyServerName": p.modifyServerName,
+		"deleteServer":     p.deleteServer,
+		"suspendServer":    p.suspendServer,
+		"unsuspendServer":  p.unsuspendServer,
+		"buildServer":      p.buildServer,
+
+		"bootServer":     p.power("boot"),
+		"shutdownServer": p.power("shutdown"),
+		"restartServer":  p.power("restart"),
+		"poweroffServer": p.power("poweroff"),
+		"getQueueItem":   p.getQueueItem,
+	}
+}

@@ -1,0 +1,97 @@
+package virtfusion
+
+import (
+	"time"
+
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+// Server states and commission statuses as the panel reports them.
+const (
+	stateAllocated = "allocated" // created, not built (commissionStatus 0)
+	stateQueued    = "queued"    // build queued or running (1)
+	stateFailed    = "failed"    // build failed (2)
+	stateComplete  = "complete"  // built (3)
+)
+
+// Power states of a built server (remoteState.state).
+const (
+	powerRunning = "running"
+	powerStopped = "shutoff"
+)
+
+// Resources are what a server takes from its hypervisor.
+type Resources struct {
+	Memory   int `json:"memory"`   // MB
+	Storage  int `json:"storage"`  // GB
+	Traffic  int `json:"traffic"`  // GB a month, 0 = unmetered
+	CPUCores int `json:"cpuCores"` // cores
+}
+
+// Server is a virtual server.
+type Server struct {
+	ID                int64        `json:"id"`
+	OwnerID           int64        `json:"ownerId"`
+	HypervisorID      int64        `json:"hypervisorId"`
+	PackageID         int64        `json:"packageId"`
+	Name              string       `json:"name"`
+	Hostname          *string      `json:"hostname"`
+	UUID              string       `json:"uuid"`
+	State             string       `json:"state"`
+	CommissionStatus  int          `json:"commissionStatus"`
+	ConfigLevel       int          `json:"configLevel"`
+	Suspended         bool         `json:"suspended"`
+	Protected         bool         `json:"protected"`
+	BuildFailed       bool         `json:"buildFailed"`
+	Built             *time.Time   `json:"built"`
+	Created           time.Time    `json:"created"`
+	Updated           time.Time    `json:"updated"`
+	Resources         Resources    `json:"resources"`
+	NetworkIn         int          `json:"networkIn"`
+	NetworkOut        int          `json:"networkOut"`
+	StorageProfile    int          `json:"storageProfile"`
+	Rulesets          []int64      `json:"rulesets"`
+	OSTemplateID      int64        `json:"osTemplateId"`
+	EncryptedPassword string       `json:"encryptedPassword"`
+	InterfaceID       int64        `json:"interfaceId"`
+	MAC               string       `json:"mac"`
+	Tag               int64        `json:"tag"`
+	IPv4              []IPv4Assign `json:"ipv4"`
+	IPv6              []IPv6Assign `json:"ipv6"`
+	WantIPv6          bool         `json:"wantIpv6"`
+	DiskID            int64        `json:"diskId"`
+	SSHKeys           []int64      `json:"sshKeys"`
+	VNCPort           int          `json:"vncPort"`
+	VNCEnabled        bool         `json:"vncEnabled"`
+	Swap              int          `json:"swap"`
+	Timezone          string       `json:"timezone"`
+	Power             string       `json:"power"`
+	PoweredOn         *time.Time   `json:"poweredOn"`
+	ActiveQueue       int64        `json:"activeQueue"` // queue item running for the server, 0 when idle
+	LastTaskOn        *time.Time   `json:"lastTaskOn"`
+	DeleteAt          *time.Time   `json:"deleteAt"`
+}
+
+func loadServer(tx *state.Tx, id int64) (*Server, error) {
+	var s Server
+	if err := get(tx, collServers, id, &s, errServerNotFound); err != nil {
+		return nil, err
+	}
+	return &s, nil
+}
+
+func saveServer(tx *state.Tx, s *Server) error {
+	return tx.Coll(Name, collServers).Put(state.ID(uint64(s.ID)), s)
+}
+
+// addresses groups a server's IPv4 addresses and IPv6 subnets by block, for release.
+func (s *Server) addresses() (v4, v6 map[int64][]string) {
+	v4, v6 = map[int64][]string{}, map[int64][]string{}
+	for _, a := range s.IPv4 {
+		v4[a.BlockID] = append(v4[a.BlockID], a.Address)
+	}
+	for _, a := range s.IPv6 {
+		v6[a.BlockID] = append(v6[a.BlockID], a.Subnet)
+	}
+	return v4, v6
+}

@@ -1,0 +1,66 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"github.com/panelsim/panelsim/internal/control"
+	"github.com/panelsim/panelsim/internal/openapi"
+	"github.com/panelsim/panelsim/internal/provider"
+)
+
+// buildEcho makes a provider's HTTP handler: the control API under /_sim and one route per
+// operation of the provider's document, each behind the shared request pipeline.
+func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
+	ops, err := openapi.Operations(p.Spec())
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Name(), err)
+	}
+	handlers := p.Handlers()
+	if err := matchHandlers(p.Name(), ops, handlers); err != nil {
+		return nil, err
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = func(err error, c echo.Context) {
+		if !c.Response().Committed {
+			p.WriteError(c, err)
+		}
+	}
+	e.Pre(middleware.RemoveTrailingSlash())
+	e.Use(s.journal(p))
+	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock}
+	// At the root, and under the API's base path for clients that only know the API's URL.
+	control.Register(e.Group("/_sim"), deps)
+	control.Register(e.Group(p.BasePath()+"/_sim"), deps)
+	for _, op := range ops {
+		e.Add(op.Method, p.BasePath()+op.EchoPath, s.pipeline(p, op, handlers[op.ID]))
+	}
+	return e, nil
+}
+
+// matchHandlers insists that the document and the route table name the same operations.
+func matchHandlers(name string, ops []*openapi.Operation, handlers map[string]echo.HandlerFunc) error {
+	inSpec := map[string]bool{}
+	var missing, extra []string
+	for _, op := range ops {
+		inSpec[op.ID] = true
+		if handlers[op.ID] == nil {
+			missing = append(missing, op.ID)
+		}
+	}
+	for id := range handlers {
+		if !inSpec[id] {
+			extra = append(extra, id)
+		}
+	}
+	sort.Strings(missing)
+	sort.Strings(extra)
+	if len(missing) > 0 || len(extra) > 0 {
+		return fmt.Errorf("%s: operations without a handler %v; handlers without an operation %v", name, missing, extra)
+	}
+	return nil
+}

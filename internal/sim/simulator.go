@@ -1,0 +1,226 @@
+// Package sim is the simulator: it owns the store, the worlds and their clocks, the
+// providers and their listeners. Nothing in it is package-level state, so several
+// simulators can run side by side in one process.
+package sim
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/fixtures"
+	"github.com/panelsim/panelsim/internal/clock"
+	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/routes/virtfusion"
+	"github.com/panelsim/panelsim/internal/state"
+	"github.com/panelsim/panelsim/internal/world"
+)
+
+// Simulator is one running panelsim.
+type Simulator struct {
+	opts      Options
+	log       *slog.Logger
+	store     *state.Store
+	worlds    *world.Registry
+	providers []provider.Provider
+	handlers  map[string]*echo.Echo
+
+	mu      sync.Mutex
+	servers []*http.Server
+	urls    map[string]string
+	cancel  context.CancelFunc
+	done    chan struct{}
+	closed  bool
+}
+
+// New opens the store, loads the providers and declares the tokens' worlds. It does not
+// listen yet: see Start, or use Handler.
+func New(opts Options) (*Simulator, error) {
+	if opts.DataPath == "" {
+		return nil, errors.New("no data file")
+	}
+	if opts.Clock == "" {
+		opts.Clock = clock.Real
+	}
+	if opts.BodyLimit <= 0 {
+		opts.BodyLimit = 1 << 20
+	}
+	if opts.TaskTick <= 0 {
+		opts.TaskTick = 50 * time.Millisecond
+	}
+	if opts.Wall == nil {
+		opts.Wall = time.Now
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	fx, err := fixtures.Open(opts.FixturesDir)
+	if err != nil {
+		return nil, err
+	}
+	common, err := fixtures.LoadWorld(fx)
+	if err != nil {
+		return nil, err
+	}
+	vf, err := virtfusion.New(fx, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf}, handlers: map[string]*echo.Echo{}, urls: map[string]string{}}
+	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync})
+	if err != nil {
+		return nil, err
+	}
+	runners := map[string]world.Runner{}
+	for _, p := range s.providers {
+		for kind, r := range p.Runners() {
+			runners[p.Name()+"/"+kind] = r
+		}
+	}
+	s.worlds, err = world.NewRegistry(world.Config{
+		Store: s.store, Mode: opts.Clock, Scale: opts.TimeScale, Wall: opts.Wall,
+		ManualStart: common.Clock.Start, JournalSize: opts.JournalSize, Seed: s.seed,
+		Runners: runners, AnyToken: opts.AnyToken, Logger: log,
+	})
+	if err != nil {
+		s.store.Close()
+		return nil, err
+	}
+	for _, t := range append([]string{DefaultToken}, opts.Tokens...) {
+		if _, err := s.worlds.Declare(t); err != nil {
+			s.store.Close()
+			return nil, fmt.Errorf("token %q: %w", t, err)
+		}
+	}
+	for _, p := range s.providers {
+		e, err := s.buildEcho(p)
+		if err != nil {
+			s.store.Close()
+			return nil, err
+		}
+		s.handlers[p.Name()] = e
+	}
+	return s, nil
+}
+
+// seed fills a new world with every provider's fixtures, in one transaction.
+func (s *Simulator) seed(tx *state.Tx) error {
+	for _, p := range s.providers {
+		if err := p.Seed(tx); err != nil {
+			return fmt.Errorf("seed %s: %w", p.Name(), err)
+		}
+	}
+	return nil
+}
+
+// Providers lists the providers' names.
+func (s *Simulator) Providers() []string {
+	out := make([]string, len(s.providers))
+	for i, p := range s.providers {
+		out[i] = p.Name()
+	}
+	return out
+}
+
+// Handler is a provider's HTTP handler, for serving it on a listener of one's own.
+func (s *Simulator) Handler(provider string) http.Handler { return s.handlers[provider] }
+
+// World returns (creating if needed) the world of a token.
+func (s *Simulator) World(token string) (*world.World, error) { return s.worlds.Declare(token) }
+
+// Start opens every enabled provider's listener, serves it in the background and starts
+// the clocks. It writes one URL line per listener to Options.URLWriter.
+func (s *Simulator) Start() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.done = make(chan struct{})
+	go func() {
+		defer close(s.done)
+		s.worlds.Run(ctx, s.opts.TaskTick)
+	}()
+	tlsConf, err := s.tlsConfig()
+	if err != nil {
+		return err
+	}
+	for _, p := range s.providers {
+		addr, ok := s.opts.Listen[p.Name()]
+		if !ok {
+			addr = DefaultAddrs[p.Name()]
+		}
+		if addr == Off || addr == "" {
+			continue
+		}
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			return fmt.Errorf("%s listener on %s: %w", p.Name(), addr, err)
+		}
+		scheme := "http"
+		srv := &http.Server{Handler: s.handlers[p.Name()], ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+		if tlsConf != nil {
+			scheme = "https"
+			srv.TLSConfig = tlsConf
+		}
+		url := scheme + "://" + ln.Addr().String()
+		s.mu.Lock()
+		s.servers = append(s.servers, srv)
+		s.urls[p.Name()] = url
+		s.mu.Unlock()
+		go func() {
+			var err error
+			if tlsConf != nil {
+				err = srv.ServeTLS(ln, "", "")
+			} else {
+				err = srv.Serve(ln)
+			}
+			if err != nil && !errors.Is(err, http.ErrServerClosed) {
+				s.log.Error("listener stopped", "provider", p.Name(), "err", err)
+			}
+		}()
+		if s.opts.URLWriter != nil {
+			fmt.Fprintf(s.opts.URLWriter, "PANELSIM_%s_URL=%s\n", strings.ToUpper(p.Name()), url)
+		}
+		s.log.Info("listening", "provider", p.Name(), "url", url)
+	}
+	return nil
+}
+
+// URL is the base URL of a provider's listener, "" when it has none.
+func (s *Simulator) URL(provider string) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.urls[provider]
+}
+
+// Close stops the listeners (letting requests in flight finish), saves the clocks and
+// closes the store cleanly.
+func (s *Simulator) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	servers := s.servers
+	s.mu.Unlock()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	for _, srv := range servers {
+		srv.Shutdown(ctx)
+	}
+	if s.cancel != nil {
+		s.cancel()
+		<-s.done
+	}
+	err := s.worlds.SaveClocks()
+	return errors.Join(err, s.store.Close())
+}

@@ -1,0 +1,205 @@
+// Package state is the only code that touches bbolt. It keeps worlds, records, indexes, tasks
+// and snapshots; callers see transactions scoped to one world (Tx) and never raw buckets.
+package state
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// SchemaVersion is the layout version this build writes (see buckets.go).
+const SchemaVersion = 1
+
+// migrations upgrade a file from version i+1 to i+2; migrations[0] takes 1 to 2. Empty while
+// only version 1 exists.
+var migrations []func(*bolt.Tx) error
+
+// Store is a bbolt file holding every world.
+type Store struct {
+	db     *bolt.DB
+	writes chan *writeReq
+	wg     sync.WaitGroup
+	mu     sync.RWMutex // guards closed against sends on writes
+	closed bool
+}
+
+// Options tune the store; the zero value is fine.
+type Options struct {
+	// NoSync skips fsync on commit (benchmarks only; a crash may lose commits).
+	NoSync bool
+	// MaxBatch caps how many writers share one commit (default 256).
+	MaxBatch int
+}
+
+type writeReq struct {
+	world string
+	fn    func(*Tx) error
+	done  chan error
+	tx    *Tx
+}
+
+// Open opens or creates the file at path, checks its schema version and starts the committer.
+func Open(path string, opts Options) (*Store, error) {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: 2 * time.Second, NoSync: opts.NoSync, FreelistType: bolt.FreelistMapType})
+	if err != nil {
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.Update(initSchema); err != nil {
+		db.Close()
+		return nil, err
+	}
+	max := opts.MaxBatch
+	if max <= 0 {
+		max = 256
+	}
+	s := &Store{db: db, writes: make(chan *writeReq, max)}
+	s.wg.Add(1)
+	go s.commitLoop(max)
+	return s, nil
+}
+
+func initSchema(tx *bolt.Tx) error {
+	meta, err := tx.CreateBucketIfNotExists(bucketMeta)
+	if err != nil {
+		return err
+	}
+	for _, name := range [][]byte{bucketTokens, bucketWorlds, bucketSnapshots} {
+		if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+			return err
+		}
+	}
+	v := 0
+	if raw := meta.Get(keySchema); raw != nil {
+		if v, err = strconv.Atoi(string(raw)); err != nil {
+			return fmt.Errorf("schema version %q: %w", raw, err)
+		}
+	} else {
+		v = SchemaVersion
+	}
+	if v > SchemaVersion {
+		return fmt.Errorf("schema %d, this build knows %d: %w", v, SchemaVersion, ErrSchemaNewer)
+	}
+	for ; v < SchemaVersion; v++ {
+		if err := migrations[v-1](tx); err != nil {
+			return fmt.Errorf("migrate schema %d to %d: %w", v, v+1, err)
+		}
+	}
+	return meta.Put(keySchema, []byte(strconv.Itoa(SchemaVersion)))
+}
+
+// Close waits for queued writes, stops the committer and closes the file.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	if s.closed {
+		s.mu.Unlock()
+		return nil
+	}
+	s.closed = true
+	close(s.writes)
+	s.mu.Unlock()
+	s.wg.Wait()
+	return s.db.Close()
+}
+
+// View runs fn in a read-only transaction on one world.
+func (s *Store) View(world string, fn func(*Tx) error) error {
+	return s.db.View(func(btx *bolt.Tx) error {
+		tx, err := newTx(btx, world)
+		if err != nil {
+			return err
+		}
+		return fn(tx)
+	})
+}
+
+// Update runs fn in a read-write transaction on one world. Concurrent callers share commits
+// (group commit): fn may run more than once and must have no effect outside tx except on
+// its own result variables. Callbacks registered with Tx.AfterCommit run once, after the
+// commit that kept fn's changes.
+func (s *Store) Update(world string, fn func(*Tx) error) error {
+	req := &writeReq{world: world, fn: fn, done: make(chan error, 1)}
+	s.mu.RLock()
+	if s.closed {
+		s.mu.RUnlock()
+		return ErrStoreClosed
+	}
+	s.writes <- req
+	s.mu.RUnlock()
+	err := <-req.done
+	if err == nil && req.tx != nil {
+		for _, f := range req.tx.after {
+			f()
+		}
+	}
+	return err
+}
+
+// commitLoop takes one waiting writer, adds every other writer already waiting, and commits
+// them together. A writer that fails is answered alone and the others are committed again
+// without it, so one bad request never rolls back another's success.
+func (s *Store) commitLoop(max int) {
+	defer s.wg.Done()
+	batch := make([]*writeReq, 0, max)
+	for first := range s.writes {
+		batch = append(batch[:0], first)
+	fill:
+		for len(batch) < max {
+			select {
+			case r, ok := <-s.writes:
+				if !ok {
+					break fill
+				}
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		s.commit(batch)
+	}
+}
+
+var errRetrySolo = errors.New("retry alone")
+
+func (s *Store) commit(batch []*writeReq) {
+	if len(batch) > 1 {
+		var failed *writeReq
+		err := s.db.Update(func(btx *bolt.Tx) error {
+			for _, r := range batch {
+				if err := r.run(btx); err != nil {
+					failed = r
+					return errRetrySolo
+				}
+			}
+			return nil
+		})
+		if err == nil {
+			for _, r := range batch {
+				r.done <- nil
+			}
+			return
+		}
+		if failed == nil { // the commit itself failed
+			for _, r := range batch {
+				r.done <- err
+			}
+			return
+		}
+	}
+	for _, r := range batch {
+		r.done <- s.db.Update(r.run)
+	}
+}
+
+func (r *writeReq) run(btx *bolt.Tx) error {
+	tx, err := newTx(btx, r.world)
+	if err != nil {
+		return err
+	}
+	r.tx = tx
+	return r.fn(tx)
+}

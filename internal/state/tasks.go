@@ -1,0 +1,90 @@
+package state
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// Task is a persisted piece of asynchronous work: a provider's runner for Kind is called
+// once the world's clock reaches Due.
+type Task struct {
+	ID       uint64          `json:"id"`
+	Provider string          `json:"provider"`
+	Kind     string          `json:"kind"`
+	Due      time.Time       `json:"due"`
+	Created  time.Time       `json:"created"`
+	Data     json.RawMessage `json:"data,omitempty"`
+}
+
+func taskKey(due time.Time, id uint64) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, uint64(due.UnixNano()))
+	binary.BigEndian.PutUint64(k[8:], id)
+	return k
+}
+
+// Enqueue stores a task; ID and Created are filled in. data is encoded as JSON.
+func (t *Tx) Enqueue(provider, kind string, due time.Time, data any) (*Task, error) {
+	b, err := t.world.CreateBucketIfNotExists(bucketTasks)
+	if err != nil {
+		return nil, err
+	}
+	id, err := b.NextSequence()
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: encode: %w", kind, err)
+	}
+	task := &Task{ID: id, Provider: provider, Kind: kind, Due: due.UTC(), Created: t.Now.UTC(), Data: raw}
+	enc, _ := json.Marshal(task)
+	if err := b.Put(taskKey(task.Due, id), enc); err != nil {
+		return nil, err
+	}
+	t.enqueued = append(t.enqueued, task.Due)
+	return task, nil
+}
+
+// NextTask returns the task due first, or nil when none is pending.
+func (t *Tx) NextTask() (*Task, error) {
+	b := t.world.Bucket(bucketTasks)
+	if b == nil {
+		return nil, nil
+	}
+	k, v := b.Cursor().First()
+	if k == nil {
+		return nil, nil
+	}
+	var task Task
+	if err := json.Unmarshal(v, &task); err != nil {
+		return nil, fmt.Errorf("task %x: %w", k, err)
+	}
+	return &task, nil
+}
+
+// DeleteTask removes a task (after it ran, or to cancel it).
+func (t *Tx) DeleteTask(task *Task) error {
+	b := t.world.Bucket(bucketTasks)
+	if b == nil {
+		return nil
+	}
+	return b.Delete(taskKey(task.Due, task.ID))
+}
+
+// Tasks calls fn for every pending task in due order.
+func (t *Tx) Tasks(fn func(*Task) error) error {
+	b := t.world.Bucket(bucketTasks)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(func(k, v []byte) error {
+		var task Task
+		if err := json.Unmarshal(v, &task); err != nil {
+			return err
+		}
+		return fn(&task)
+	})
+}

@@ -1,0 +1,275 @@
+package state
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Tx is a transaction on one world. Records live in collections named by provider and kind.
+type Tx struct {
+	btx   *bolt.Tx
+	world *bolt.Bucket
+	// World is the world's id.
+	World string
+	// Now is the world's virtual time for this transaction; the caller sets it.
+	Now      time.Time
+	after    []func()
+	enqueued []time.Time
+}
+
+func newTx(btx *bolt.Tx, world string) (*Tx, error) {
+	w := btx.Bucket(bucketWorlds).Bucket([]byte(world))
+	if w == nil {
+		return nil, fmt.Errorf("world %q: %w", world, ErrNoWorld)
+	}
+	return &Tx{btx: btx, world: w, World: world}, nil
+}
+
+// Writable reports whether the transaction may change the store.
+func (t *Tx) Writable() bool { return t.btx.Writable() }
+
+// Enqueued lists the due times of the tasks this transaction added.
+func (t *Tx) Enqueued() []time.Time { return t.enqueued }
+
+// AfterCommit registers f to run once the transaction's changes are committed.
+func (t *Tx) AfterCommit(f func()) { t.after = append(t.after, f) }
+
+// ID is the key of a record with an integer id.
+func ID(n uint64) []byte {
+	k := make([]byte, 8)
+	binary.BigEndian.PutUint64(k, n)
+	return k
+}
+
+// IDOf reads back a key made by ID.
+func IDOf(k []byte) uint64 {
+	if len(k) != 8 {
+		return 0
+	}
+	return binary.BigEndian.Uint64(k)
+}
+
+// Key is the key of a record with a string id.
+func Key(s string) []byte { return []byte(s) }
+
+// bucket returns provider/name, creating both in a writable transaction; it is nil when it
+// does not exist in a read-only one.
+func (t *Tx) bucket(provider, name string) *bolt.Bucket {
+	if t.btx.Writable() {
+		p, err := t.world.CreateBucketIfNotExists([]byte(provider))
+		if err != nil {
+			panic(fmt.Sprintf("state: bucket %s: %v", provider, err))
+		}
+		b, err := p.CreateBucketIfNotExists([]byte(name))
+		if err != nil {
+			panic(fmt.Sprintf("state: bucket %s/%s: %v", provider, name, err))
+		}
+		return b
+	}
+	p := t.world.Bucket([]byte(provider))
+	if p == nil {
+		return nil
+	}
+	return p.Bucket([]byte(name))
+}
+
+// Coll is a collection of JSON records of one kind.
+type Coll struct {
+	b    *bolt.Bucket
+	name string
+}
+
+// Coll returns the collection of one provider's kind.
+func (t *Tx) Coll(provider, kind string) *Coll {
+	return &Coll{b: t.bucket(provider, kind), name: provider + "/" + kind}
+}
+
+// Get decodes the record at key into v, or returns ErrNotFound.
+func (c *Coll) Get(key []byte, v any) error {
+	raw := c.Raw(key)
+	if raw == nil {
+		return fmt.Errorf("%s: %w", c.name, ErrNotFound)
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// Raw returns the stored JSON at key (valid only inside the transaction), or nil.
+func (c *Coll) Raw(key []byte) []byte {
+	if c.b == nil {
+		return nil
+	}
+	return c.b.Get(key)
+}
+
+// Has reports whether a record exists at key.
+func (c *Coll) Has(key []byte) bool { return c.Raw(key) != nil }
+
+// Put stores v as JSON at key.
+func (c *Coll) Put(key []byte, v any) error {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("%s: encode: %w", c.name, err)
+	}
+	return c.b.Put(key, raw)
+}
+
+// Delete removes the record at key; deleting a missing record is not an error.
+func (c *Coll) Delete(key []byte) error { return c.b.Delete(key) }
+
+// NextID returns the next integer id of the collection (1, 2, …); ids are never reused.
+func (c *Coll) NextID() (uint64, error) { return c.b.NextSequence() }
+
+// SetNextID makes the next NextID return at least n (fixtures with fixed ids call it).
+func (c *Coll) SetNextID(n uint64) error {
+	if c.b.Sequence() >= n-1 {
+		return nil
+	}
+	return c.b.SetSequence(n - 1)
+}
+
+// Count is the number of records.
+func (c *Coll) Count() int {
+	if c.b == nil {
+		return 0
+	}
+	return c.b.Stats().KeyN
+}
+
+// ForEach calls fn for every record in key order until fn returns an error.
+func (c *Coll) ForEach(fn func(key, raw []byte) error) error {
+	if c.b == nil {
+		return nil
+	}
+	return c.b.ForEach(fn)
+}
+
+// Page calls fn for at most limit records in key order, skipping the first offset.
+func (c *Coll) Page(offset, limit int, fn func(key, raw []byte) error) error {
+	if c.b == nil || limit <= 0 {
+		return nil
+	}
+	cur := c.b.Cursor()
+	k, v := cur.First()
+	for i := 0; k != nil && i < offset; i++ {
+		k, v = cur.Next()
+	}
+	for n := 0; k != nil && n < limit; n++ {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+		k, v = cur.Next()
+	}
+	return nil
+}
+
+// Index maps unique keys to values (usually record keys), for look-ups other than by id.
+type Index struct {
+	b    *bolt.Bucket
+	name string
+}
+
+// Index returns one of a provider's unique indexes.
+func (t *Tx) Index(provider, name string) *Index {
+	return &Index{b: t.bucket(provider, indexPrefix+name), name: provider + "/" + name}
+}
+
+// Get returns the value at key, or nil.
+func (i *Index) Get(key []byte) []byte {
+	if i.b == nil {
+		return nil
+	}
+	return i.b.Get(key)
+}
+
+// Put sets key to value, or returns ErrExists when key is taken by another value.
+func (i *Index) Put(key, value []byte) error {
+	if old := i.b.Get(key); old != nil && string(old) != string(value) {
+		return fmt.Errorf("%s %q: %w", i.name, key, ErrExists)
+	}
+	return i.b.Put(key, value)
+}
+
+// Delete removes key.
+func (i *Index) Delete(key []byte) error { return i.b.Delete(key) }
+
+// Count is the number of keys.
+func (i *Index) Count() int {
+	if i.b == nil {
+		return 0
+	}
+	return i.b.Stats().KeyN
+}
+
+// Set is a multi-valued index: each key holds a set of members kept in order.
+type Set struct {
+	b *bolt.Bucket
+}
+
+// Set returns one of a provider's multi-valued indexes.
+func (t *Tx) Set(provider, name string) *Set {
+	return &Set{b: t.bucket(provider, setPrefix+name)}
+}
+
+// Add puts member into key's set.
+func (s *Set) Add(key, member []byte) error {
+	b, err := s.b.CreateBucketIfNotExists(key)
+	if err != nil {
+		return err
+	}
+	return b.Put(member, []byte{})
+}
+
+// Remove takes member out of key's set; an emptied set is dropped.
+func (s *Set) Remove(key, member []byte) error {
+	b := s.b.Bucket(key)
+	if b == nil {
+		return nil
+	}
+	if err := b.Delete(member); err != nil {
+		return err
+	}
+	if k, _ := b.Cursor().First(); k == nil {
+		return s.b.DeleteBucket(key)
+	}
+	return nil
+}
+
+// Members calls fn for each member of key's set, in order, skipping the first offset and
+// stopping after limit (limit < 0: no limit).
+func (s *Set) Members(key []byte, offset, limit int, fn func(member []byte) error) error {
+	if s.b == nil {
+		return nil
+	}
+	b := s.b.Bucket(key)
+	if b == nil {
+		return nil
+	}
+	cur := b.Cursor()
+	k, _ := cur.First()
+	for i := 0; k != nil && i < offset; i++ {
+		k, _ = cur.Next()
+	}
+	for n := 0; k != nil && (limit < 0 || n < limit); n++ {
+		if err := fn(k); err != nil {
+			return err
+		}
+		k, _ = cur.Next()
+	}
+	return nil
+}
+
+// Len is the size of key's set.
+func (s *Set) Len(key []byte) int {
+	if s.b == nil {
+		return 0
+	}
+	b := s.b.Bucket(key)
+	if b == nil {
+		return 0
+	}
+	return b.Stats().KeyN
+}

@@ -1,0 +1,240 @@
+// Package world holds the worlds of a simulator: one simulated panel per token, each with
+// its own records, virtual clock, pending tasks and journal.
+package world
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/panelsim/panelsim/internal/clock"
+	"github.com/panelsim/panelsim/internal/journal"
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+// Runner carries out one task inside the transaction that removes it from the queue. It may
+// enqueue follow-up tasks. tx.Now is the task's due time.
+type Runner func(tx *state.Tx, task *state.Task) error
+
+// World is one simulated panel.
+type World struct {
+	ID      string
+	Token   string
+	Clock   *clock.Clock
+	Journal *journal.Journal
+	reg     *Registry
+	runMu   sync.Mutex   // one task runner at a time
+	nextDue atomic.Int64 // unix ns of the earliest pending task, MaxInt64 when none
+}
+
+const noTask = math.MaxInt64
+
+// Now is the world's virtual time.
+func (w *World) Now() time.Time { return w.Clock.Now() }
+
+// View runs fn in a read-only transaction on the world's records.
+func (w *World) View(fn func(*state.Tx) error) error {
+	return w.reg.cfg.Store.View(w.ID, func(tx *state.Tx) error {
+		tx.Now = w.Now()
+		return fn(tx)
+	})
+}
+
+// Update runs fn in a read-write transaction (see state.Store.Update for the rules fn obeys).
+func (w *World) Update(fn func(*state.Tx) error) error {
+	return w.reg.cfg.Store.Update(w.ID, func(tx *state.Tx) error {
+		tx.Now = w.Now()
+		if err := fn(tx); err != nil {
+			return err
+		}
+		if due := tx.Enqueued(); len(due) > 0 {
+			tx.AfterCommit(func() {
+				for _, d := range due {
+					w.lowerNextDue(d)
+				}
+			})
+		}
+		return nil
+	})
+}
+
+func (w *World) lowerNextDue(t time.Time) {
+	n := t.UnixNano()
+	for {
+		cur := w.nextDue.Load()
+		if n >= cur || w.nextDue.CompareAndSwap(cur, n) {
+			return
+		}
+	}
+}
+
+// CatchUp runs the tasks that fell due, if any; request handling calls it first so that an
+// answer never shows a state the clock has already moved past.
+func (w *World) CatchUp() error {
+	now := w.Now()
+	if w.nextDue.Load() > now.UnixNano() {
+		return nil
+	}
+	_, err := w.RunDue(now)
+	return err
+}
+
+// RunDue runs every task due at or before until, in due order, each in its own transaction
+// and at its own due time. Tasks that those tasks enqueue run too when they fall due in time.
+// It returns how many tasks ran.
+func (w *World) RunDue(until time.Time) (int, error) {
+	w.runMu.Lock()
+	defer w.runMu.Unlock()
+	for n := 0; ; n++ {
+		task, err := w.popDue(until)
+		if err != nil || task == nil {
+			return n, err
+		}
+	}
+}
+
+// popDue runs the first task if it is due and returns it; nil when nothing is due.
+func (w *World) popDue(until time.Time) (*state.Task, error) {
+	var ran *state.Task
+	var runErr error
+	store := w.reg.cfg.Store
+	err := store.Update(w.ID, func(tx *state.Tx) error {
+		ran, runErr = nil, nil
+		task, err := tx.NextTask()
+		if err != nil || task == nil || task.Due.After(until) {
+			next := int64(noTask)
+			if task != nil {
+				next = task.Due.UnixNano()
+			}
+			tx.AfterCommit(func() { w.nextDue.Store(next) })
+			return err
+		}
+		if err := tx.DeleteTask(task); err != nil {
+			return err
+		}
+		ran = task
+		tx.Now = task.Due
+		if w.Clock.Mode() == clock.Manual {
+			tx.Now = w.Clock.Set(task.Due)
+		}
+		run := w.reg.cfg.Runners[task.Provider+"/"+task.Kind]
+		if run == nil {
+			runErr = fmt.Errorf("no runner for task kind %s/%s", task.Provider, task.Kind)
+			return runErr
+		}
+		if err := run(tx, task); err != nil {
+			runErr = err
+			return err
+		}
+		return nil
+	})
+	if runErr != nil {
+		// The task's own changes were rolled back: drop it so it cannot block the queue.
+		w.reg.cfg.Logger.Error("task failed", "world", w.ID, "kind", ran.Kind, "task", ran.ID, "err", runErr)
+		failed := ran
+		return failed, store.Update(w.ID, func(tx *state.Tx) error { return tx.DeleteTask(failed) })
+	}
+	return ran, err
+}
+
+// Advance moves a world's clock forward by d, running every task that falls due on the way;
+// it returns the new time and how many tasks ran.
+func (w *World) Advance(d time.Duration) (time.Time, int, error) {
+	if d < 0 {
+		return w.Now(), 0, errors.New("cannot move the clock back")
+	}
+	target := w.Now().Add(d)
+	n, err := w.RunDue(target)
+	if err != nil {
+		return w.Now(), n, err
+	}
+	now := w.Clock.Set(target)
+	return now, n, w.SaveClock()
+}
+
+// SaveClock records the world's virtual time in the store.
+func (w *World) SaveClock() error {
+	now := w.Now()
+	return w.reg.cfg.Store.Update(w.ID, func(tx *state.Tx) error { return tx.SaveClock(now) })
+}
+
+// Pending counts the world's pending tasks.
+func (w *World) Pending() (int, error) {
+	n := 0
+	err := w.View(func(tx *state.Tx) error {
+		return tx.Tasks(func(*state.Task) error { n++; return nil })
+	})
+	return n, err
+}
+
+// NextDue is when the earliest pending task falls due, and whether there is one.
+func (w *World) NextDue() (time.Time, bool) {
+	n := w.nextDue.Load()
+	if n == noTask {
+		return time.Time{}, false
+	}
+	return time.Unix(0, n).UTC(), true
+}
+
+// Reset puts the world back to its fixtures, with a fresh clock and an empty journal.
+func (w *World) Reset() error {
+	w.runMu.Lock()
+	defer w.runMu.Unlock()
+	start := w.reg.startTime()
+	err := w.reg.cfg.Store.ResetWorld(w.ID, state.WorldInfo{Clock: start}, w.reg.cfg.Seed)
+	if err != nil {
+		return err
+	}
+	w.Clock.Reset(start)
+	w.Journal.Clear()
+	return w.reloadNextDue()
+}
+
+// SaveSnapshot stores a copy of the world under name.
+func (w *World) SaveSnapshot(name string) (state.Snapshot, error) {
+	if err := w.SaveClock(); err != nil {
+		return state.Snapshot{}, err
+	}
+	snap := state.Snapshot{Name: name, Created: w.reg.cfg.Wall().UTC(), Clock: w.Now()}
+	return snap, w.reg.cfg.Store.SaveSnapshot(w.ID, name, snap)
+}
+
+// RestoreSnapshot brings back the world, clock and pending tasks as they were at the snapshot.
+func (w *World) RestoreSnapshot(name string) (state.Snapshot, error) {
+	w.runMu.Lock()
+	defer w.runMu.Unlock()
+	snap, err := w.reg.cfg.Store.RestoreSnapshot(w.ID, name)
+	if err != nil {
+		return snap, err
+	}
+	info, err := w.reg.cfg.Store.World(w.ID)
+	if err != nil {
+		return snap, err
+	}
+	w.Clock.Reset(info.Clock)
+	return snap, w.reloadNextDue()
+}
+
+// Snapshots lists the world's snapshots.
+func (w *World) Snapshots() ([]state.Snapshot, error) { return w.reg.cfg.Store.Snapshots(w.ID) }
+
+// DeleteSnapshot removes one of the world's snapshots.
+func (w *World) DeleteSnapshot(name string) error {
+	return w.reg.cfg.Store.DeleteSnapshot(w.ID, name)
+}
+
+func (w *World) reloadNextDue() error {
+	next := int64(noTask)
+	err := w.reg.cfg.Store.View(w.ID, func(tx *state.Tx) error {
+		task, err := tx.NextTask()
+		if task != nil {
+			next = task.Due.UnixNano()
+		}
+		return err
+	})
+	w.nextDue.Store(next)
+	return err
+}

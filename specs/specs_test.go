@@ -1,0 +1,412 @@
+package specs
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/getkin/kin-openapi/openapi3"
+)
+
+// openMarker flags schemas that are deliberately left open (free-form parts
+// of a response, such as PHP arrays that are either [] or an object).
+const openMarker = "x-panelsim-open"
+
+func loadAll(t *testing.T) map[string]*openapi3.T {
+	t.Helper()
+	names := Names()
+	if len(names) == 0 {
+		t.Fatal("no embedded specs")
+	}
+	docs := make(map[string]*openapi3.T, len(names))
+	for _, name := range names {
+		doc, err := Load(name)
+		if err != nil {
+			t.Fatalf("Load(%q): %v", name, err)
+		}
+		docs[name] = doc
+	}
+	return docs
+}
+
+// operation is one operation of a document, with where it lives.
+type operation struct {
+	method, path string
+	op           *openapi3.Operation
+}
+
+func (o operation) String() string { return o.method + " " + o.path }
+
+func operations(doc *openapi3.T) []operation {
+	var ops []operation
+	for _, path := range doc.Paths.Keys() {
+		item := doc.Paths.Value(path)
+		for method, op := range item.Operations() {
+			ops = append(ops, operation{method: method, path: path, op: op})
+		}
+	}
+	sort.Slice(ops, func(i, j int) bool { return ops[i].String() < ops[j].String() })
+	return ops
+}
+
+func TestLoad(t *testing.T) {
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			doc, err := Load(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if doc.OpenAPI != "3.0.3" {
+				t.Errorf("openapi = %q, want 3.0.3", doc.OpenAPI)
+			}
+			if doc.Paths.Len() == 0 {
+				t.Error("document has no paths")
+			}
+		})
+	}
+}
+
+func TestLoadUnknown(t *testing.T) {
+	if _, err := Load("no-such-provider"); err == nil {
+		t.Fatal("Load of an unknown provider succeeded")
+	}
+}
+
+func TestNames(t *testing.T) {
+	names := Names()
+	if !sort.StringsAreSorted(names) {
+		t.Errorf("Names() not sorted: %v", names)
+	}
+	found := false
+	for _, n := range names {
+		if strings.HasSuffix(n, ".yaml") {
+			t.Errorf("name %q keeps its extension", n)
+		}
+		if n == "virtfusion" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("Names() = %v, want virtfusion among them", names)
+	}
+}
+
+func TestOperationIDs(t *testing.T) {
+	for name, doc := range loadAll(t) {
+		t.Run(name, func(t *testing.T) {
+			seen := map[string]string{}
+			for _, o := range operations(doc) {
+				id := o.op.OperationID
+				if strings.TrimSpace(id) == "" {
+					t.Errorf("%s: empty operationId", o)
+					continue
+				}
+				if prev, dup := seen[id]; dup {
+					t.Errorf("%s: operationId %q already used by %s", o, id, prev)
+				}
+				seen[id] = o.String()
+			}
+		})
+	}
+}
+
+// plainJSON converts a YAML-decoded example to the types encoding/json
+// produces (map[string]any, []any, float64, ...).
+func plainJSON(v any) (any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var out any
+	err = json.Unmarshal(raw, &out)
+	return out, err
+}
+
+func TestResponseExamples(t *testing.T) {
+	for name, doc := range loadAll(t) {
+		t.Run(name, func(t *testing.T) {
+			checked := 0
+			for _, o := range operations(doc) {
+				for _, code := range o.op.Responses.Keys() {
+					resp := o.op.Responses.Value(code).Value
+					for mime, mt := range resp.Content {
+						if !strings.Contains(mime, "json") {
+							continue
+						}
+						examples := map[string]any{}
+						if mt.Example != nil {
+							examples["example"] = mt.Example
+						}
+						for exName, ex := range mt.Examples {
+							if ex != nil && ex.Value != nil && ex.Value.Value != nil {
+								examples[exName] = ex.Value.Value
+							}
+						}
+						for exName, ex := range examples {
+							where := fmt.Sprintf("%s %s %s (%s)", o.op.OperationID, code, mime, exName)
+							t.Run(where, func(t *testing.T) {
+								if mt.Schema == nil || mt.Schema.Value == nil {
+									t.Fatal("example without a schema")
+								}
+								value, err := plainJSON(ex)
+								if err != nil {
+									t.Fatal(err)
+								}
+								err = mt.Schema.Value.VisitJSON(value, openapi3.MultiErrors(), openapi3.VisitAsResponse())
+								if err != nil {
+									t.Errorf("example does not match its schema:\n%v", err)
+								}
+							})
+							checked++
+						}
+					}
+				}
+			}
+			if checked == 0 {
+				t.Error("no response example checked")
+			}
+		})
+	}
+}
+
+func isOpen(s *openapi3.Schema) bool {
+	switch v := s.Extensions[openMarker].(type) {
+	case bool:
+		return v
+	case json.RawMessage:
+		return strings.TrimSpace(string(v)) == "true"
+	case string:
+		return v == "true"
+	}
+	return false
+}
+
+// closedChecker walks response schemas and reports objects that accept
+// unknown keys without being marked open.
+type closedChecker struct {
+	visited map[*openapi3.Schema]bool
+	errs    []string
+}
+
+func (c *closedChecker) walk(ref *openapi3.SchemaRef, at string) {
+	if ref == nil || ref.Value == nil {
+		c.errs = append(c.errs, at+": unresolved schema")
+		return
+	}
+	if ref.Ref != "" {
+		at = ref.Ref
+	}
+	s := ref.Value
+	if c.visited[s] {
+		return
+	}
+	c.visited[s] = true
+
+	if isOpen(s) {
+		if ap := s.AdditionalProperties.Has; ap != nil && !*ap {
+			c.errs = append(c.errs, at+": marked "+openMarker+" but additionalProperties is false")
+		}
+		return
+	}
+	composite := len(s.OneOf)+len(s.AnyOf)+len(s.AllOf) > 0
+	typed := s.Type != nil && !s.Type.IsEmpty()
+	if !typed && !composite && len(s.Properties) == 0 {
+		c.errs = append(c.errs, at+": untyped schema must be marked "+openMarker)
+	}
+	if (typed && s.Type.Includes(openapi3.TypeObject)) || len(s.Properties) > 0 {
+		if ap := s.AdditionalProperties.Has; ap == nil || *ap {
+			c.errs = append(c.errs, at+": object is not closed (additionalProperties: false) nor marked "+openMarker)
+		}
+		if s.AdditionalProperties.Schema != nil {
+			c.errs = append(c.errs, at+": closed objects take no additionalProperties schema")
+		}
+		for _, req := range s.Required {
+			if _, ok := s.Properties[req]; !ok {
+				c.errs = append(c.errs, fmt.Sprintf("%s: required %q is not a property", at, req))
+			}
+		}
+	}
+	keys := make([]string, 0, len(s.Properties))
+	for k := range s.Properties {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		c.walk(s.Properties[k], at+"."+k)
+	}
+	if s.Items != nil {
+		c.walk(s.Items, at+"[]")
+	}
+	for i, sub := range s.OneOf {
+		c.walk(sub, fmt.Sprintf("%s/oneOf[%d]", at, i))
+	}
+	for i, sub := range s.AnyOf {
+		c.walk(sub, fmt.Sprintf("%s/anyOf[%d]", at, i))
+	}
+	for i, sub := range s.AllOf {
+		c.walk(sub, fmt.Sprintf("%s/allOf[%d]", at, i))
+	}
+}
+
+func TestResponseSchemasClosed(t *testing.T) {
+	for name, doc := range loadAll(t) {
+		t.Run(name, func(t *testing.T) {
+			c := &closedChecker{visited: map[*openapi3.Schema]bool{}}
+			for _, o := range operations(doc) {
+				for _, code := range o.op.Responses.Keys() {
+					for mime, mt := range o.op.Responses.Value(code).Value.Content {
+						c.walk(mt.Schema, fmt.Sprintf("%s %s %s", o.op.OperationID, code, mime))
+					}
+				}
+			}
+			for _, e := range c.errs {
+				t.Error(e)
+			}
+		})
+	}
+}
+
+// TestVirtFusionOperations pins the operations the simulator implements.
+func TestVirtFusionOperations(t *testing.T) {
+	doc, err := Load("virtfusion")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
+		t.Errorf("servers = %v, want one with url /api/v1", doc.Servers)
+	}
+	tests := []struct {
+		id, method, path string
+		codes            []string // besides 401
+	}{
+		{"testConnection", http.MethodGet, "/connect", []string{"200"}},
+		{"listHypervisors", http.MethodGet, "/compute/hypervisors", []string{"200"}},
+		{"getHypervisor", http.MethodGet, "/compute/hypervisors/{hypervisorId}", []string{"200", "404"}},
+		{"listHypervisorGroups", http.MethodGet, "/compute/hypervisors/groups", []string{"200"}},
+		{"getHypervisorGroup", http.MethodGet, "/compute/hypervisors/groups/{hypervisorGroupId}", []string{"200", "404"}},
+		{"getHypervisorGroupResources", http.MethodGet, "/compute/hypervisors/groups/{hypervisorGroupId}/resources", []string{"200", "404"}},
+		{"listPackages", http.MethodGet, "/packages", []string{"200"}},
+		{"getPackage", http.MethodGet, "/packages/{packageId}", []string{"200", "404"}},
+		{"getPackageTemplates", http.MethodGet, "/media/templates/fromServerPackageSpec/{serverPackageId}", []string{"200", "404"}},
+		{"getServerTemplates", http.MethodGet, "/servers/{serverId}/templates", []string{"200", "404"}},
+		{"createUser", http.MethodPost, "/users", []string{"201", "422"}},
+		{"getUserByExtRelation", http.MethodGet, "/users/{extRelationId}/byExtRelation", []string{"200", "404"}},
+		{"deleteUserByExtRelation", http.MethodDelete, "/users/{extRelationId}/byExtRelation", []string{"204", "404", "422"}},
+		{"createServer", http.MethodPost, "/servers", []string{"201", "422"}},
+		{"buildServer", http.MethodPost, "/servers/{serverId}/build", []string{"200", "404", "422", "423"}},
+		{"getServer", http.MethodGet, "/servers/{serverId}", []string{"200", "404"}},
+		{"listServers", http.MethodGet, "/servers", []string{"200"}},
+		{"listUserServers", http.MethodGet, "/servers/user/{userId}", []string{"200", "404"}},
+		{"bootServer", http.MethodPost, "/servers/{serverId}/power/boot", []string{"200", "404", "423", "503"}},
+		{"shutdownServer", http.MethodPost, "/servers/{serverId}/power/shutdown", []string{"200", "404", "423", "503"}},
+		{"restartServer", http.MethodPost, "/servers/{serverId}/power/restart", []string{"200", "404", "423", "503"}},
+		{"poweroffServer", http.MethodPost, "/servers/{serverId}/power/poweroff", []string{"200", "404", "423", "503"}},
+		{"getQueueItem", http.MethodGet, "/queue/{queueId}", []string{"200", "404"}},
+		{"suspendServer", http.MethodPost, "/servers/{serverId}/suspend", []string{"204", "404", "423"}},
+		{"unsuspendServer", http.MethodPost, "/servers/{serverId}/unsuspend", []string{"204", "404", "423"}},
+		{"modifyServerName", http.MethodPut, "/servers/{serverId}/modify/name", []string{"201", "404", "422"}},
+		{"deleteServer", http.MethodDelete, "/servers/{serverId}", []string{"204", "404", "423"}},
+	}
+	if got := len(operations(doc)); got != len(tests) {
+		t.Errorf("document has %d operations, want %d", got, len(tests))
+	}
+	for _, tt := range tests {
+		t.Run(tt.id, func(t *testing.T) {
+			item := doc.Paths.Value(tt.path)
+			if item == nil {
+				t.Fatalf("path %s missing", tt.path)
+			}
+			op := item.GetOperation(tt.method)
+			if op == nil {
+				t.Fatalf("%s %s missing", tt.method, tt.path)
+			}
+			if op.OperationID != tt.id {
+				t.Errorf("operationId = %q, want %q", op.OperationID, tt.id)
+			}
+			if op.Security == nil || len(*op.Security) != 1 {
+				t.Errorf("security = %v, want [bearer]", op.Security)
+			} else if _, ok := (*op.Security)[0]["bearer"]; !ok {
+				t.Errorf("security = %v, want [bearer]", *op.Security)
+			}
+			want := append([]string{"401"}, tt.codes...)
+			sort.Strings(want)
+			got := op.Responses.Keys()
+			sort.Strings(got)
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("responses = %v, want %v", got, want)
+			}
+			for _, code := range got {
+				resp := op.Responses.Value(code).Value
+				switch {
+				case code == "401" || code == "204" || (tt.id == "modifyServerName" && code == "201"):
+					if len(resp.Content) != 0 {
+						t.Errorf("%s response must have no content", code)
+					}
+				default:
+					mt := resp.Content.Get("application/json")
+					if mt == nil || mt.Schema == nil {
+						t.Errorf("%s response has no application/json schema", code)
+						continue
+					}
+					if (code == "200" || code == "201") && mt.Example == nil {
+						t.Errorf("%s response has no example", code)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestClosedChecker makes sure the closedness walk flags what it should.
+func TestClosedChecker(t *testing.T) {
+	const doc = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /x:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                type: object
+                additionalProperties: false
+                required: [a, typo]
+                properties:
+                  a: {type: object, properties: {b: {type: integer}}}
+                  c: {description: untyped and unmarked}
+                  d: {description: free-form, x-panelsim-open: true}
+                  e: {type: array, items: {$ref: '#/components/schemas/E'}}
+components:
+  schemas:
+    E: {type: object, additionalProperties: false, required: [f], properties: {f: {type: string}}}
+`
+	loader := openapi3.NewLoader()
+	d, err := loader.LoadFromData([]byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Validate(loader.Context); err != nil {
+		t.Fatal(err)
+	}
+	c := &closedChecker{visited: map[*openapi3.Schema]bool{}}
+	for _, o := range operations(d) {
+		for _, mt := range o.op.Responses.Value("200").Value.Content {
+			c.walk(mt.Schema, "x")
+		}
+	}
+	want := []string{`x: required "typo" is not a property`, "x.a: object is not closed", "x.c: untyped schema"}
+	if len(c.errs) != len(want) {
+		t.Fatalf("errors = %q, want %d", c.errs, len(want))
+	}
+	for i, w := range want {
+		if !strings.HasPrefix(c.errs[i], w) {
+			t.Errorf("error %d = %q, want prefix %q", i, c.errs[i], w)
+		}
+	}
+}

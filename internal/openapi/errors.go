@@ -47,7 +47,9 @@ type PathError struct {
 	Value string
 }
 
-func (e *PathError) Error() string { return fmt.Sprintf("path parameter %s: bad value %q", e.Param, e.Value) }
+func (e *PathError) Error() string {
+	return fmt.Sprintf("path parameter %s: bad value %q", e.Param, e.Value)
+}
 
 func sortProblems(ps []Problem) {
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Field < ps[j].Field })

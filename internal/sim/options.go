@@ -35,7 +35,7 @@ type Options struct {
 	Listen map[string]string
 	// TLS serves HTTPS: with TLSCert/TLSKey when given, else with a generated self-signed
 	// certificate.
-	TLS              bool
+	TLS             bool
 	TLSCert, TLSKey string
 	// FixturesDir replaces the embedded fixtures.
 	FixturesDir string

@@ -125,10 +125,10 @@ type localStorage struct {
 // resourcesView is what a hypervisor has and what its servers take, computed from the
 // allocations kept on the hypervisor record.
 type resourcesView struct {
-	Servers      counter      `json:"servers"`
-	Memory       counter      `json:"memory"`
-	CPUCores     counter      `json:"cpuCores"`
-	LocalStorage localStorage `json:"localStorage"`
+	Servers      counter        `json:"servers"`
+	Memory       counter        `json:"memory"`
+	CPUCores     counter        `json:"cpuCores"`
+	LocalStorage localStorage   `json:"localStorage"`
 	OtherStorage []any          `json:"otherStorage"`
 	Network      *networkTotals `json:"network,omitempty"`
 }

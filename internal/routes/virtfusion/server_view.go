@@ -446,7 +446,9 @@ func (p *Provider) settings(s *Server) settingsView {
 // cloudInitConfig is the cloud-init configuration the panel records once a server is built.
 func cloudInitConfig() map[string]any {
 	routes := map[string]any{"netplan_routes_v4": true, "netplan_routes_v6": true}
-	runcmd := func(cmds ...string) map[string]any { return map[string]any{"user.data": map[string]any{"runcmd": cmds}} }
+	runcmd := func(cmds ...string) map[string]any {
+		return map[string]any{"user.data": map[string]any{"runcmd": cmds}}
+	}
 	return map[string]any{"cloud.init": map[string]any{
 		"on.network":               routes,
 		"on.network.libvirtrouted": routes,

@@ -3,8 +3,8 @@ package virtfusion
 import (
 	"bytes"
 	"encoding/json"
-	"slices"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 

@@ -3,7 +3,6 @@ package specs
 import (
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"sort"
 	"strings"
 	"testing"
@@ -269,94 +268,48 @@ func TestResponseSchemasClosed(t *testing.T) {
 	}
 }
 
-// TestVirtFusionOperations pins the operations the simulator implements.
-func TestVirtFusionOperations(t *testing.T) {
-	doc, err := Load("virtfusion")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(doc.Servers) != 1 || doc.Servers[0].URL != "/api/v1" {
-		t.Errorf("servers = %v, want one with url /api/v1", doc.Servers)
-	}
-	tests := []struct {
-		id, method, path string
-		codes            []string // besides 401
-	}{
-		{"testConnection", http.MethodGet, "/connect", []string{"200"}},
-		{"listHypervisors", http.MethodGet, "/compute/hypervisors", []string{"200"}},
-		{"getHypervisor", http.MethodGet, "/compute/hypervisors/{hypervisorId}", []string{"200", "404"}},
-		{"listHypervisorGroups", http.MethodGet, "/compute/hypervisors/groups", []string{"200"}},
-		{"getHypervisorGroup", http.MethodGet, "/compute/hypervisors/groups/{hypervisorGroupId}", []string{"200", "404"}},
-		{"getHypervisorGroupResources", http.MethodGet, "/compute/hypervisors/groups/{hypervisorGroupId}/resources", []string{"200", "404"}},
-		{"listPackages", http.MethodGet, "/packages", []string{"200"}},
-		{"getPackage", http.MethodGet, "/packages/{packageId}", []string{"200", "404"}},
-		{"getPackageTemplates", http.MethodGet, "/media/templates/fromServerPackageSpec/{serverPackageId}", []string{"200", "404"}},
-		{"getServerTemplates", http.MethodGet, "/servers/{serverId}/templates", []string{"200", "404"}},
-		{"createUser", http.MethodPost, "/users", []string{"201", "422"}},
-		{"getUserByExtRelation", http.MethodGet, "/users/{extRelationId}/byExtRelation", []string{"200", "404"}},
-		{"deleteUserByExtRelation", http.MethodDelete, "/users/{extRelationId}/byExtRelation", []string{"204", "404", "422"}},
-		{"createServer", http.MethodPost, "/servers", []string{"201", "422"}},
-		{"buildServer", http.MethodPost, "/servers/{serverId}/build", []string{"200", "404", "422", "423"}},
-		{"getServer", http.MethodGet, "/servers/{serverId}", []string{"200", "404"}},
-		{"listServers", http.MethodGet, "/servers", []string{"200"}},
-		{"listUserServers", http.MethodGet, "/servers/user/{userId}", []string{"200", "404"}},
-		{"bootServer", http.MethodPost, "/servers/{serverId}/power/boot", []string{"200", "404", "423", "503"}},
-		{"shutdownServer", http.MethodPost, "/servers/{serverId}/power/shutdown", []string{"200", "404", "423", "503"}},
-		{"restartServer", http.MethodPost, "/servers/{serverId}/power/restart", []string{"200", "404", "423", "503"}},
-		{"poweroffServer", http.MethodPost, "/servers/{serverId}/power/poweroff", []string{"200", "404", "423", "503"}},
-		{"getQueueItem", http.MethodGet, "/queue/{queueId}", []string{"200", "404"}},
-		{"suspendServer", http.MethodPost, "/servers/{serverId}/suspend", []string{"204", "404", "423"}},
-		{"unsuspendServer", http.MethodPost, "/servers/{serverId}/unsuspend", []string{"204", "404", "423"}},
-		{"modifyServerName", http.MethodPut, "/servers/{serverId}/modify/name", []string{"201", "404", "422"}},
-		{"deleteServer", http.MethodDelete, "/servers/{serverId}", []string{"204", "404", "423"}},
-	}
-	if got := len(operations(doc)); got != len(tests) {
-		t.Errorf("document has %d operations, want %d", got, len(tests))
-	}
-	for _, tt := range tests {
-		t.Run(tt.id, func(t *testing.T) {
-			item := doc.Paths.Value(tt.path)
-			if item == nil {
-				t.Fatalf("path %s missing", tt.path)
-			}
-			op := item.GetOperation(tt.method)
-			if op == nil {
-				t.Fatalf("%s %s missing", tt.method, tt.path)
-			}
-			if op.OperationID != tt.id {
-				t.Errorf("operationId = %q, want %q", op.OperationID, tt.id)
-			}
-			if op.Security == nil || len(*op.Security) != 1 {
-				t.Errorf("security = %v, want [bearer]", op.Security)
-			} else if _, ok := (*op.Security)[0]["bearer"]; !ok {
-				t.Errorf("security = %v, want [bearer]", *op.Security)
-			}
-			want := append([]string{"401"}, tt.codes...)
-			sort.Strings(want)
-			got := op.Responses.Keys()
-			sort.Strings(got)
-			if strings.Join(got, ",") != strings.Join(want, ",") {
-				t.Errorf("responses = %v, want %v", got, want)
-			}
-			for _, code := range got {
-				resp := op.Responses.Value(code).Value
-				switch {
-				case code == "401" || code == "204" || (tt.id == "modifyServerName" && code == "201"):
-					if len(resp.Content) != 0 {
-						t.Errorf("%s response must have no content", code)
-					}
-				default:
-					mt := resp.Content.Get("application/json")
-					if mt == nil || mt.Schema == nil {
-						t.Errorf("%s response has no application/json schema", code)
-						continue
-					}
-					if (code == "200" || code == "201") && mt.Example == nil {
-						t.Errorf("%s response has no example", code)
+// TestResponseRules holds every operation to the rules the simulator's pipeline relies
+// on: a bearer token and a 401 without body everywhere; 422 wherever a parameter or a body
+// can be refused; 413 wherever a body is taken; 404 wherever the path names a record; an
+// example on every documented success body.
+func TestResponseRules(t *testing.T) {
+	for name, doc := range loadAll(t) {
+		for _, o := range operations(doc) {
+			t.Run(name+" "+o.op.OperationID, func(t *testing.T) {
+				op := o.op
+				if op.Security == nil || len(*op.Security) != 1 {
+					t.Errorf("security = %v, want one scheme", op.Security)
+				}
+				var query, path bool
+				for _, p := range op.Parameters {
+					query = query || p.Value.In == "query"
+					path = path || p.Value.In == "path"
+				}
+				body := op.RequestBody != nil
+				for code, need := range map[string]bool{"401": true, "422": query || body, "413": body, "404": path} {
+					if need && op.Responses.Value(code) == nil {
+						t.Errorf("no %s response", code)
 					}
 				}
-			}
-		})
+				for _, code := range op.Responses.Keys() {
+					resp := op.Responses.Value(code).Value
+					mt := resp.Content.Get("application/json")
+					dryRun := op.OperationID == "createServer" && code == "200" // same body as its 201
+					switch {
+					case code == "401" || code == "204":
+						if len(resp.Content) != 0 {
+							t.Errorf("%s response must have no content", code)
+						}
+					case strings.HasPrefix(code, "2"):
+						if mt != nil && mt.Example == nil && !dryRun {
+							t.Errorf("%s response has no example", code)
+						}
+					case mt == nil:
+						t.Errorf("%s response has no application/json schema", code)
+					}
+				}
+			})
+		}
 	}
 }
 

@@ -1,0 +1,143 @@
+package virtfusion_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
+
+// TestBadInput: every malformed request gets a clear error in VirtFusion's shape, and none
+// of them leaves anything behind.
+func TestBadInput(t *testing.T) {
+	e := newEnv(t)
+	user := e.user(1)
+	srv := e.server(user, pkgS, groupDefault)
+	memBefore, freeBefore, countBefore := e.groupAlloc(groupDefault, "memory"), e.freeIPv4(groupDefault), e.serverCount()
+	valid := fmt.Sprintf(`{"packageId":%d,"userId":%d,"hypervisorId":%d}`, pkgS, user, groupDefault)
+	tests := []struct {
+		name     string
+		method   string
+		path     string
+		body     any
+		hdr      []string
+		status   int
+		contains string // in the body
+	}{
+		{"malformed JSON reads as no fields", "POST", "/servers", `{"packageId": 1,`, nil, 422, "The package id field is required."},
+		{"empty body", "POST", "/servers", "", nil, 422, "The user id field is required."},
+		{"PHP empty array body", "POST", "/servers", "[]", nil, 422, "The hypervisor id field is required."},
+		{"JSON that is not an object", "POST", "/servers", `"packageId"`, nil, 422, "The package id field is required."},
+		{"word for an integer", "POST", "/servers", fmt.Sprintf(`{"packageId":"abc","userId":%d,"hypervisorId":1}`, user), nil, 422, "The package id field must be an integer."},
+		{"float for an integer", "POST", "/servers", fmt.Sprintf(`{"packageId":1.5,"userId":%d,"hypervisorId":1}`, user), nil, 422, "The package id field must be an integer."},
+		{"object for an integer", "POST", "/servers", fmt.Sprintf(`{"packageId":{},"userId":%d,"hypervisorId":1}`, user), nil, 422, "The package id field must be an integer."},
+		{"word for a boolean", "POST", "/servers/" + fmt.Sprint(srv) + "/build", `{"operatingSystemId":1,"vnc":"maybe"}`, nil, 422, "The vnc field must be true or false."},
+		{"array of words for sshKeys", "POST", "/servers/" + fmt.Sprint(srv) + "/build", `{"operatingSystemId":1,"sshKeys":["x"]}`, nil, 422, "The ssh keys.0 field must be an integer."},
+		{"unknown package", "POST", "/servers", fmt.Sprintf(`{"packageId":987654,"userId":%d,"hypervisorId":1}`, user), nil, 422, "The selected package id is invalid."},
+		{"disabled package", "POST", "/servers", fmt.Sprintf(`{"packageId":%d,"userId":%d,"hypervisorId":1}`, pkgDisabled, user), nil, 422, "The selected package id is invalid."},
+		{"unknown user", "POST", "/servers", `{"packageId":1,"userId":987654,"hypervisorId":1}`, nil, 422, "The selected user id is invalid."},
+		{"unknown group", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":99}`, user), nil, 422, "The selected hypervisor id is invalid."},
+		{"unknown firewall ruleset", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1,"firewallRulesets":[77]}`, user), nil, 422, "Invalid or disabled firewall ruleset"},
+		{"too many resources for any hypervisor", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1,"memory":999999}`, user), nil, 422, "No hypervisor in the selected group"},
+		{"template the package does not offer", "POST", "/servers/" + fmt.Sprint(srv) + "/build", fmt.Sprintf(`{"operatingSystemId":%d}`, tmplWindows), nil, 422, "The selected operating system id is invalid."},
+		{"unknown ssh key", "POST", "/servers/" + fmt.Sprint(srv) + "/build", `{"operatingSystemId":1,"sshKeys":[5]}`, nil, 422, "The selected ssh keys.0 is invalid."},
+		{"wrong content type", "POST", "/servers", valid, []string{"Content-Type", "text/plain"}, 422, "The package id field is required."},
+		{"body over 1 MiB", "POST", "/servers", `{"packageId":1,"name":"` + strings.Repeat("x", 2<<20) + `"}`, nil, 413, ""},
+		{"unknown server", "GET", "/servers/987654", nil, nil, 404, `{"msg":"server not found"}`},
+		{"word for a server id", "GET", "/servers/abc", nil, nil, 404, `{"msg":"server not found"}`},
+		{"build of an unknown server", "POST", "/servers/987654/build", `{"operatingSystemId":1}`, nil, 404, "server not found"},
+		{"power of an unknown server", "POST", "/servers/987654/power/boot", nil, nil, 404, "server not found"},
+		{"power of an unbuilt server", "POST", "/servers/" + fmt.Sprint(srv) + "/power/boot", nil, nil, 423, `"msg"`},
+		{"unknown queue item", "GET", "/queue/987654", nil, nil, 404, "queue item not found"},
+		{"unknown hypervisor", "GET", "/compute/hypervisors/987654", nil, nil, 404, "hypervisor not found"},
+		{"unknown package by id", "GET", "/packages/987654", nil, nil, 404, "package not found"},
+		{"results out of range", "GET", "/servers?results=500", nil, nil, 422, "The results field must not be greater than 200."},
+		{"wrong type query", "GET", "/servers?type=huge", nil, nil, 422, "The selected type is invalid."},
+		{"wrong method", "PATCH", "/servers/" + fmt.Sprint(srv), `{}`, nil, 405, "The PATCH method is not supported"},
+		{"unknown route", "GET", "/nothing/here", nil, nil, 404, "could not be found"},
+		{"missing name on rename", "PUT", "/servers/" + fmt.Sprint(srv) + "/modify/name", `{}`, nil, 422, "The name field is required."},
+		{"empty name on rename", "PUT", "/servers/" + fmt.Sprint(srv) + "/modify/name", `{"name":""}`, nil, 422, "The name field is required."},
+		{"user without email", "POST", "/users", `{"name":"x"}`, nil, 422, "The email field is required."},
+		{"user with a bad email", "POST", "/users", `{"name":"x","email":"not-an-email"}`, nil, 422, "The email field must be a valid email address."},
+		{"user with a taken email", "POST", "/users", `{"name":"x","email":"c1@example.com"}`, nil, 422, "The email has already been taken."},
+		{"user with a taken ext relation id", "POST", "/users", `{"name":"x","email":"new@example.com","extRelationId":1}`, nil, 422, "The ext relation id has already been taken."},
+		{"delay out of range", "DELETE", "/servers/" + fmt.Sprint(srv) + "?delay=99999", nil, nil, 422, "The delay field must not be greater than 43800."},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := e.c.Do(tt.method, tt.path, tt.body, tt.hdr...)
+			if res.Status != tt.status {
+				t.Fatalf("status %d, want %d: %v", res.Status, tt.status, res)
+			}
+			if !strings.Contains(string(res.Body), tt.contains) {
+				t.Fatalf("body %s does not contain %q", res.Body, tt.contains)
+			}
+			if tt.status == 422 && res.Len("errors") < 1 {
+				t.Fatalf("422 body is not {\"errors\":[…]}: %s", res.Body)
+			}
+		})
+	}
+	if got := e.serverCount(); got != countBefore {
+		t.Errorf("servers: %d, want %d", got, countBefore)
+	}
+	if got := e.groupAlloc(groupDefault, "memory"); got != memBefore {
+		t.Errorf("memory allocated: %d, want %d", got, memBefore)
+	}
+	if got := e.freeIPv4(groupDefault); got != freeBefore {
+		t.Errorf("free IPv4: %d, want %d", got, freeBefore)
+	}
+	if got := e.getServer(srv).String("data", "state"); got != "allocated" {
+		t.Errorf("server %d changed state to %s", srv, got)
+	}
+	if n := e.c.Do("GET", "/queue/1", nil).Status; n != 404 {
+		t.Errorf("a refused build left a queue item (%d)", n)
+	}
+}
+
+// TestLeniency: what real clients send and the real panel accepts.
+func TestLeniency(t *testing.T) {
+	e := newEnv(t)
+	user := e.user(1)
+	tests := []struct {
+		name   string
+		method string
+		path   string
+		body   any
+		hdr    []string
+		status int
+	}{
+		{"numeric strings", "POST", "/servers", fmt.Sprintf(`{"packageId":"%d","userId":"%d","hypervisorId":"%d","ipv4":"1"}`, pkgS, user, groupDefault), nil, 201},
+		{"trailing slash", "POST", "/servers/", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1}`, user), nil, 201},
+		{"form encoded", "POST", "/servers", fmt.Sprintf(`packageId=1&userId=%d&hypervisorId=1`, user), []string{"Content-Type", "application/x-www-form-urlencoded"}, 201},
+		{"JSON with charset", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1}`, user), []string{"Content-Type", "application/json; charset=utf-8"}, 201},
+		{"string booleans in query", "GET", "/servers/1?remoteState=false", nil, nil, 200},
+		{"1 for a boolean", "GET", "/servers/1?remoteState=1", nil, nil, 200},
+		{"PHP empty array on GET", "GET", "/packages", "[]", nil, 200},
+		{"PHP empty array on power", "POST", "/servers/1/suspend", "[]", nil, 204},
+		{"empty JSON body on POST", "POST", "/servers/1/unsuspend", "", nil, 204},
+		{"lower-case bearer", "GET", "/connect", nil, []string{"Authorization", "bearer " + "panelsim"}, 200},
+		{"PHP array query", "GET", "/servers?hypervisorId[]=1&hypervisorId[]=2", nil, nil, 200},
+		{"null optional field", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1,"memory":null}`, user), nil, 201},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e.c.Do(tt.method, tt.path, tt.body, tt.hdr...).Expect(t, tt.status)
+		})
+	}
+}
+
+// TestAuth: VirtFusion answers 401 with no body for a missing or unknown token.
+func TestAuth(t *testing.T) {
+	e := newEnv(t)
+	for name, token := range map[string]string{"missing": "", "unknown": "nope"} {
+		t.Run(name, func(t *testing.T) {
+			res := e.s.Client("virtfusion", token).Do("GET", "/servers", nil)
+			if res.Status != 401 || len(res.Body) != 0 {
+				t.Fatalf("got %v, want 401 with no body", res)
+			}
+		})
+	}
+	res := e.c.Do("GET", "/connect", nil, "Authorization", "Basic cGFuZWxzaW06")
+	if res.Status != 401 {
+		t.Fatalf("basic auth: %v", res)
+	}
+}

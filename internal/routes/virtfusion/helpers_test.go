@@ -12,16 +12,16 @@ import (
 
 // Ids of the default fixtures (fixtures/virtfusion/world.yaml).
 const (
-	groupDefault   = 1 // vf-hv1 and vf-hv2
-	groupLondon    = 2 // vf-hv3
-	pkgS           = 1 // 1024 MB, 25 GB, 1 core
-	pkgM           = 2 // 2048 MB, 50 GB, 2 cores
-	pkgWindows     = 4
-	pkgDisabled    = 5
-	tmplDebian12   = 1
-	tmplWindows    = 7
-	buildSeconds   = 110
-	deleteSeconds  = 15
+	groupDefault  = 1 // vf-hv1 and vf-hv2
+	groupLondon   = 2 // vf-hv3
+	pkgS          = 1 // 1024 MB, 25 GB, 1 core
+	pkgM          = 2 // 2048 MB, 50 GB, 2 cores
+	pkgWindows    = 4
+	pkgDisabled   = 5
+	tmplDebian12  = 1
+	tmplWindows   = 7
+	buildSeconds  = 110
+	deleteSeconds = 15
 )
 
 // env is a simulator with a VirtFusion client on the default token.

@@ -132,11 +132,23 @@ func (c *Coll) SetNextID(n uint64) error {
 }
 
 // Count is the number of records.
-func (c *Coll) Count() int {
-	if c.b == nil {
+func (c *Coll) Count() int { return count(c.b) }
+
+// count is the number of keys of b. Stats reads the pages on disk, which is quick but does
+// not see what a write transaction has changed, so writable buckets are walked instead.
+func count(b *bolt.Bucket) int {
+	if b == nil {
 		return 0
 	}
-	return c.b.Stats().KeyN
+	if !b.Tx().Writable() {
+		return b.Stats().KeyN
+	}
+	n := 0
+	cur := b.Cursor()
+	for k, _ := cur.First(); k != nil; k, _ = cur.Next() {
+		n++
+	}
+	return n
 }
 
 // ForEach calls fn for every record in key order until fn returns an error.
@@ -197,12 +209,7 @@ func (i *Index) Put(key, value []byte) error {
 func (i *Index) Delete(key []byte) error { return i.b.Delete(key) }
 
 // Count is the number of keys.
-func (i *Index) Count() int {
-	if i.b == nil {
-		return 0
-	}
-	return i.b.Stats().KeyN
-}
+func (i *Index) Count() int { return count(i.b) }
 
 // Set is a multi-valued index: each key holds a set of members kept in order.
 type Set struct {
@@ -267,9 +274,5 @@ func (s *Set) Len(key []byte) int {
 	if s.b == nil {
 		return 0
 	}
-	b := s.b.Bucket(key)
-	if b == nil {
-		return 0
-	}
-	return b.Stats().KeyN
+	return count(s.b.Bucket(key))
 }

@@ -72,9 +72,15 @@ func (o *Operation) Check(req *http.Request, pathValue func(string) string, body
 		sortProblems(problems)
 		return nil, &ValidationError{Problems: problems}
 	}
-	in.BodyJSON, _ = json.Marshal(in.Body)
+	if o.Body != nil {
+		in.BodyJSON, _ = json.Marshal(in.Body)
+	} else {
+		in.BodyJSON = emptyObject
+	}
 	return in, nil
 }
+
+var emptyObject = []byte("{}")
 
 // queryValue reads a parameter as PHP sees it: name or name[]; arrays take every value.
 func queryValue(q url.Values, p Param) (any, bool) {

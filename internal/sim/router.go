@@ -25,6 +25,7 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	e.JSONSerializer = provider.JSONSerializer{}
 	e.HTTPErrorHandler = func(err error, c echo.Context) {
 		if !c.Response().Committed {
 			p.WriteError(c, err)

@@ -22,6 +22,7 @@ var migrations []func(*bolt.Tx) error
 // Store is a bbolt file holding every world.
 type Store struct {
 	db     *bolt.DB
+	cache  *decodeCache
 	writes chan *writeReq
 	wg     sync.WaitGroup
 	mu     sync.RWMutex // guards closed against sends on writes
@@ -57,7 +58,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if max <= 0 {
 		max = 256
 	}
-	s := &Store{db: db, writes: make(chan *writeReq, max)}
+	s := &Store{db: db, writes: make(chan *writeReq, max), cache: newDecodeCache(8192)}
 	s.wg.Add(1)
 	go s.commitLoop(max)
 	return s, nil
@@ -106,13 +107,15 @@ func (s *Store) Close() error {
 	return s.db.Close()
 }
 
-// View runs fn in a read-only transaction on one world.
+// View runs fn in a read-only transaction on one world. Records read in it may share
+// memory with other readers' (see Coll.Get): fn must not change them in place.
 func (s *Store) View(world string, fn func(*Tx) error) error {
 	return s.db.View(func(btx *bolt.Tx) error {
 		tx, err := newTx(btx, world)
 		if err != nil {
 			return err
 		}
+		tx.cache = s.cache
 		return fn(tx)
 	})
 }

@@ -13,6 +13,7 @@ import (
 type Tx struct {
 	btx   *bolt.Tx
 	world *bolt.Bucket
+	cache *decodeCache // read-only transactions only
 	// World is the world's id.
 	World string
 	// Now is the world's virtual time for this transaction; the caller sets it.
@@ -81,18 +82,23 @@ func (t *Tx) bucket(provider, name string) *bolt.Bucket {
 type Coll struct {
 	b    *bolt.Bucket
 	name string
+	tx   *Tx
 }
 
 // Coll returns the collection of one provider's kind.
 func (t *Tx) Coll(provider, kind string) *Coll {
-	return &Coll{b: t.bucket(provider, kind), name: provider + "/" + kind}
+	return &Coll{b: t.bucket(provider, kind), name: provider + "/" + kind, tx: t}
 }
 
-// Get decodes the record at key into v, or returns ErrNotFound.
+// Get decodes the record at key into v, or returns ErrNotFound. In a read-only transaction
+// the value may share slices and maps with other readers' values: do not change it in place.
 func (c *Coll) Get(key []byte, v any) error {
 	raw := c.Raw(key)
 	if raw == nil {
 		return fmt.Errorf("%s: %w", c.name, ErrNotFound)
+	}
+	if c.tx.cache != nil {
+		return c.tx.cache.get(c.tx.World+"\x00"+c.name+"\x00"+string(key), raw, v)
 	}
 	return json.Unmarshal(raw, v)
 }

@@ -3,6 +3,7 @@ package virtfusion
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"image"
 	"image/color"
 	"image/png"
@@ -13,53 +14,53 @@ import (
 
 // serverView is the server object of GET /servers/{id} (seed 000), keys in the panel's order.
 type serverView struct {
-	ID                  int64              `json:"id"`
-	OwnerID             int64              `json:"ownerId"`
-	HypervisorID        int64              `json:"hypervisorId"`
-	Arch                int                `json:"arch"`
-	Name                string             `json:"name"`
-	SelfService         int                `json:"selfService"`
-	SelfServiceSettings []any              `json:"selfServiceSettings"`
-	Hostname            *string            `json:"hostname"`
-	CommissionStatus    int                `json:"commissionStatus"`
-	UUID                string             `json:"uuid"`
-	State               string             `json:"state"`
-	Migratable          bool               `json:"migratable"`
-	Timezone            string             `json:"timezone"`
-	MigrateLevel        int                `json:"migrateLevel"`
-	DeleteLevel         int                `json:"deleteLevel"`
-	ConfigLevel         int                `json:"configLevel"`
-	BackupLevel         int                `json:"backupLevel"`
-	Elevated            bool               `json:"elevated"`
-	ElevateID           *int64             `json:"elevateId"`
-	Elevate             bool               `json:"elevate"`
-	Destroyable         bool               `json:"destroyable"`
-	Rebuild             bool               `json:"rebuild"`
-	Suspended           bool               `json:"suspended"`
-	Protected           bool               `json:"protected"`
-	BuildFailed         bool               `json:"buildFailed"`
-	PrimaryDhcp4        bool               `json:"primaryNetworkDhcp4"`
-	PrimaryDhcp6        bool               `json:"primaryNetworkDhcp6"`
-	Built               *string            `json:"built"`
-	Created             string             `json:"created"`
-	Updated             string             `json:"updated"`
-	Traffic             trafficView        `json:"traffic"`
-	Settings            settingsView       `json:"settings"`
-	CPU                 cpuView            `json:"cpu"`
-	CustomXML           map[string]xmlPart `json:"customXML"`
-	QemuCommandline     []any              `json:"qemuCommandline"`
-	QemuAgent           qemuAgentView      `json:"qemuAgent"`
-	Media               mediaView          `json:"media"`
-	BackupPlan          idName             `json:"backupPlan"`
-	VNC                 vncView            `json:"vnc"`
-	Network             networkView2       `json:"network"`
-	Storage             []diskView         `json:"storage"`
-	HypervisorAssets    []any              `json:"hypervisorAssets"`
-	Hypervisor          serverHypervisor   `json:"hypervisor"`
-	Owner               ownerView          `json:"owner"`
-	SSHKeys             []serverSSHKey     `json:"sshKeys"`
-	SharedUsers         []any              `json:"sharedUsers"`
-	Tasks               tasksView          `json:"tasks"`
+	ID                  int64            `json:"id"`
+	OwnerID             int64            `json:"ownerId"`
+	HypervisorID        int64            `json:"hypervisorId"`
+	Arch                int              `json:"arch"`
+	Name                string           `json:"name"`
+	SelfService         int              `json:"selfService"`
+	SelfServiceSettings []any            `json:"selfServiceSettings"`
+	Hostname            *string          `json:"hostname"`
+	CommissionStatus    int              `json:"commissionStatus"`
+	UUID                string           `json:"uuid"`
+	State               string           `json:"state"`
+	Migratable          bool             `json:"migratable"`
+	Timezone            string           `json:"timezone"`
+	MigrateLevel        int              `json:"migrateLevel"`
+	DeleteLevel         int              `json:"deleteLevel"`
+	ConfigLevel         int              `json:"configLevel"`
+	BackupLevel         int              `json:"backupLevel"`
+	Elevated            bool             `json:"elevated"`
+	ElevateID           *int64           `json:"elevateId"`
+	Elevate             bool             `json:"elevate"`
+	Destroyable         bool             `json:"destroyable"`
+	Rebuild             bool             `json:"rebuild"`
+	Suspended           bool             `json:"suspended"`
+	Protected           bool             `json:"protected"`
+	BuildFailed         bool             `json:"buildFailed"`
+	PrimaryDhcp4        bool             `json:"primaryNetworkDhcp4"`
+	PrimaryDhcp6        bool             `json:"primaryNetworkDhcp6"`
+	Built               *string          `json:"built"`
+	Created             string           `json:"created"`
+	Updated             string           `json:"updated"`
+	Traffic             trafficView      `json:"traffic"`
+	Settings            settingsView     `json:"settings"`
+	CPU                 cpuView          `json:"cpu"`
+	CustomXML           customXMLView    `json:"customXML"`
+	QemuCommandline     []any            `json:"qemuCommandline"`
+	QemuAgent           qemuAgentView    `json:"qemuAgent"`
+	Media               mediaView        `json:"media"`
+	BackupPlan          idName           `json:"backupPlan"`
+	VNC                 vncView          `json:"vnc"`
+	Network             networkView2     `json:"network"`
+	Storage             []diskView       `json:"storage"`
+	HypervisorAssets    []any            `json:"hypervisorAssets"`
+	Hypervisor          serverHypervisor `json:"hypervisor"`
+	Owner               ownerView        `json:"owner"`
+	SSHKeys             []serverSSHKey   `json:"sshKeys"`
+	SharedUsers         []any            `json:"sharedUsers"`
+	Tasks               tasksView        `json:"tasks"`
 	// RemoteState is false, or the power state object with ?remoteState=true; the build
 	// answer leaves it out.
 	RemoteState any `json:"remoteState,omitempty"`
@@ -93,15 +94,27 @@ type settingsView struct {
 	BootMenu            int            `json:"bootMenu"`
 	CustomISO           int            `json:"customISO"`
 	SecurityDriver      int            `json:"securityDriver"`
-	MemBalloon          map[string]int `json:"memBalloon"`
+	MemBalloon          memBalloonView `json:"memBalloon"`
 	Hyperv              hypervView     `json:"hyperv"`
-	Extended            struct {
-		CPUFlags map[string]string `json:"cpuFlags"`
-	} `json:"extended"`
-	MachineType       string    `json:"machineType"`
-	PCIPorts          int       `json:"pciPorts"`
-	Resources         Resources `json:"resources"`
-	DecryptedPassword string    `json:"decryptedPassword,omitempty"`
+	Extended            extendedView   `json:"extended"`
+	MachineType         string         `json:"machineType"`
+	PCIPorts            int            `json:"pciPorts"`
+	Resources           Resources      `json:"resources"`
+	DecryptedPassword   string         `json:"decryptedPassword,omitempty"`
+}
+
+type extendedView struct {
+	CPUFlags struct {
+		Topoext string `json:"topoext"`
+		SVM     string `json:"svm"`
+		VMX     string `json:"vmx"`
+	} `json:"cpuFlags"`
+}
+
+type memBalloonView struct {
+	Model             int `json:"model"`
+	AutoDeflate       int `json:"autoDeflate"`
+	FreePageReporting int `json:"freePageReporting"`
 }
 
 type hypervView struct {
@@ -146,9 +159,18 @@ type xmlPart struct {
 	Enabled bool   `json:"enabled"`
 }
 
+type customXMLView struct {
+	Domain   xmlPart `json:"domain"`
+	OS       xmlPart `json:"os"`
+	Devices  xmlPart `json:"devices"`
+	Features xmlPart `json:"features"`
+	Clock    xmlPart `json:"clock"`
+	CPUTune  xmlPart `json:"cpuTune"`
+}
+
 type qemuAgentView struct {
 	OS struct {
-		Screen string `json:"screen"`
+		Screen json.RawMessage `json:"screen"` // a JSON string, encoded once
 	} `json:"os"`
 }
 
@@ -263,30 +285,36 @@ type ipv6View struct {
 }
 
 type diskView struct {
-	MongoID             int64          `json:"_id"`
-	ID                  int64          `json:"id"`
-	Cache               *string        `json:"cache"`
-	Bus                 *string        `json:"bus"`
-	Capacity            int            `json:"capacity"`
-	Drive               string         `json:"drive"`
-	DatastoreDiskID     *int64         `json:"datastoreDiskId"`
-	Filesystem          *string        `json:"filesystem"`
-	IOPS                map[string]any `json:"iops"`
-	Bytes               map[string]any `json:"bytes"`
-	Type                string         `json:"type"`
-	Profile             int            `json:"profile"`
-	Status              int            `json:"status"`
-	Enabled             bool           `json:"enabled"`
-	Primary             bool           `json:"primary"`
-	Created             string         `json:"created"`
-	Updated             string         `json:"updated"`
-	Datastore           []any          `json:"datastore"`
-	Name                string         `json:"name"`
-	Filename            string         `json:"filename"`
-	HypervisorStorageID *int64         `json:"hypervisorStorageId"`
-	Local               bool           `json:"local"`
-	LocationType        string         `json:"locationType"`
-	Path                string         `json:"path"`
+	MongoID             int64     `json:"_id"`
+	ID                  int64     `json:"id"`
+	Cache               *string   `json:"cache"`
+	Bus                 *string   `json:"bus"`
+	Capacity            int       `json:"capacity"`
+	Drive               string    `json:"drive"`
+	DatastoreDiskID     *int64    `json:"datastoreDiskId"`
+	Filesystem          *string   `json:"filesystem"`
+	IOPS                readWrite `json:"iops"`
+	Bytes               readWrite `json:"bytes"`
+	Type                string    `json:"type"`
+	Profile             int       `json:"profile"`
+	Status              int       `json:"status"`
+	Enabled             bool      `json:"enabled"`
+	Primary             bool      `json:"primary"`
+	Created             string    `json:"created"`
+	Updated             string    `json:"updated"`
+	Datastore           []any     `json:"datastore"`
+	Name                string    `json:"name"`
+	Filename            string    `json:"filename"`
+	HypervisorStorageID *int64    `json:"hypervisorStorageId"`
+	Local               bool      `json:"local"`
+	LocationType        string    `json:"locationType"`
+	Path                string    `json:"path"`
+}
+
+// readWrite is a disk's read and write limits; null is no limit.
+type readWrite struct {
+	Read  *int64 `json:"read"`
+	Write *int64 `json:"write"`
 }
 
 type serverHypervisor struct {
@@ -396,7 +424,7 @@ func (p *Provider) renderServer(tx *state.Tx, s *Server, o renderOptions) (*serv
 		Hostname: s.Hostname, CommissionStatus: s.CommissionStatus, UUID: s.UUID, State: s.State, Migratable: true,
 		Timezone: "_default", ConfigLevel: s.ConfigLevel, Destroyable: true, Suspended: s.Suspended, Protected: s.Protected,
 		BuildFailed: s.BuildFailed, Built: fmtTimePtr(s.Built, tsOffset), Created: fmtTime(s.Created, tsOffset),
-		Updated: fmtTime(s.Updated, tsOffset), Settings: p.settings(s), CPU: viewCPU(s), CustomXML: customXML(),
+		Updated: fmtTime(s.Updated, tsOffset), Settings: p.settings(s), CPU: viewCPU(s),
 		QemuCommandline: []any{}, Media: mediaView{ISOType: "local"}, VNC: vncView{IP: h.IP, Port: s.VNCPort, Enabled: s.VNCEnabled},
 		HypervisorAssets: []any{}, SharedUsers: []any{}, Owner: viewOwner(&owner), Hypervisor: viewServerHypervisor(&h, &g),
 	}
@@ -404,7 +432,7 @@ func (p *Provider) renderServer(tx *state.Tx, s *Server, o renderOptions) (*serv
 	start, end := trafficPeriod(s.Created, tx.Now)
 	v.Traffic.Public.CurrentPeriod.Start, v.Traffic.Public.CurrentPeriod.End = fmtTime(start, tsMicro), fmtTime(end, tsMicro)
 	v.Traffic.Public.CurrentPeriod.Limit = s.Resources.Traffic
-	v.QemuAgent.OS.Screen = screenPNG
+	v.QemuAgent.OS.Screen = screenJSON
 	iface, err := viewInterface(tx, s, &h)
 	if err != nil {
 		return nil, err
@@ -432,24 +460,25 @@ func (p *Provider) settings(s *Server) settingsView {
 	st := settingsView{
 		OSTemplateInstall: true, OSTemplateInstallID: s.OSTemplateID, EncryptedPassword: s.EncryptedPassword,
 		CloudInit: true, CloudInitType: 1, Config: []any{}, UserConfig: []any{}, BootOrder: []string{"hd", "cdrom"},
-		BootMenu: 1, CustomISO: 1, SecurityDriver: 3, MemBalloon: map[string]int{"model": 1, "autoDeflate": 0, "freePageReporting": 0},
+		BootMenu: 1, CustomISO: 1, SecurityDriver: 3, MemBalloon: memBalloonView{Model: 1},
 		Hyperv:      hypervView{VendorIDValue: "KVM VM", SpinlocksValue: 8191},
 		MachineType: "inherit", PCIPorts: 16, Resources: s.Resources,
 	}
-	st.Extended.CPUFlags = map[string]string{"topoext": "1", "svm": "1", "vmx": "1"}
+	st.Extended.CPUFlags.Topoext, st.Extended.CPUFlags.SVM, st.Extended.CPUFlags.VMX = "1", "1", "1"
 	if s.OSTemplateID != 0 {
-		st.Config = cloudInitConfig()
+		st.Config = cloudInitConfig
 	}
 	return st
 }
 
 // cloudInitConfig is the cloud-init configuration the panel records once a server is built.
-func cloudInitConfig() map[string]any {
+// It is encoded once.
+var cloudInitConfig = func() json.RawMessage {
 	routes := map[string]any{"netplan_routes_v4": true, "netplan_routes_v6": true}
 	runcmd := func(cmds ...string) map[string]any {
 		return map[string]any{"user.data": map[string]any{"runcmd": cmds}}
 	}
-	return map[string]any{"cloud.init": map[string]any{
+	cfg := map[string]any{"cloud.init": map[string]any{
 		"on.network":               routes,
 		"on.network.libvirtrouted": routes,
 		"on.all": runcmd(
@@ -463,16 +492,17 @@ func cloudInitConfig() map[string]any {
 		),
 		"on.sshkey": map[string]any{"user.data": []any{}},
 	}}
-}
+	raw, err := json.Marshal(cfg)
+	if err != nil {
+		panic(err)
+	}
+	return raw
+}()
 
 func viewCPU(s *Server) cpuView {
 	c := cpuView{Cores: s.Resources.CPUCores, Type: "inherit", TypeExact: "host-model", Shares: 1024}
 	c.Topology.Sockets, c.Topology.Cores, c.Topology.Threads, c.Topology.Dies = 1, 1, 1, 1
 	return c
-}
-
-func customXML() map[string]xmlPart {
-	return map[string]xmlPart{"domain": {}, "os": {}, "devices": {}, "features": {}, "clock": {}, "cpuTune": {}}
 }
 
 func viewOwner(u *User) ownerView {
@@ -535,7 +565,7 @@ func viewDisk(s *Server, h *Hypervisor) diskView {
 		status = 3
 	}
 	return diskView{MongoID: s.DiskID, ID: 1, Capacity: s.Resources.Storage, Drive: "a",
-		IOPS: map[string]any{"read": nil, "write": nil}, Bytes: map[string]any{"read": nil, "write": nil}, Type: "qcow2",
+		Type:    "qcow2",
 		Profile: s.StorageProfile, Status: status, Enabled: true, Primary: true, Created: fmtTime(s.Created, tsOffset),
 		Updated: fmtTime(s.Updated, tsOffset), Datastore: []any{}, Name: s.UUID + "_1", Filename: s.UUID + "_1.img",
 		Local: true, LocationType: "mountpoint", Path: h.DataDir + "/disk"}
@@ -601,3 +631,5 @@ var screenPNG = func() string {
 	png.Encode(&buf, img)
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
 }()
+
+var screenJSON, _ = json.Marshal(screenPNG)

@@ -1,0 +1,59 @@
+package state
+
+import (
+	"bytes"
+	"encoding/json"
+	"reflect"
+	"sync"
+)
+
+// decodeCache keeps decoded records for read-only transactions, so that a record read again
+// and again (a server being polled, the hypervisor every server object embeds) is decoded
+// once. An entry holds the stored bytes it was decoded from and is used only while the
+// stored bytes are still exactly those, so it can never serve a stale record.
+type decodeCache struct {
+	mu  sync.RWMutex
+	m   map[string]*decoded
+	max int
+}
+
+type decoded struct {
+	raw []byte
+	typ reflect.Type  // *T the caller asked for
+	val reflect.Value // the decoded T
+}
+
+func newDecodeCache(max int) *decodeCache {
+	return &decodeCache{m: make(map[string]*decoded), max: max}
+}
+
+// get decodes raw into v (a pointer), from the cache when it holds the same bytes. The value
+// handed out shares slices and maps with the cached one: read-only transactions must not
+// change what they read in place.
+func (c *decodeCache) get(key string, raw []byte, v any) error {
+	rv := reflect.ValueOf(v)
+	c.mu.RLock()
+	e := c.m[key]
+	c.mu.RUnlock()
+	if e != nil && e.typ == rv.Type() && bytes.Equal(e.raw, raw) {
+		rv.Elem().Set(e.val)
+		return nil
+	}
+	if err := json.Unmarshal(raw, v); err != nil {
+		return err
+	}
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return nil
+	}
+	own := reflect.New(rv.Type().Elem()) // a copy of its own, so the caller's value never aliases it
+	if err := json.Unmarshal(raw, own.Interface()); err != nil {
+		return nil
+	}
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		clear(c.m) // crude but bounded: start over rather than grow without end
+	}
+	c.m[key] = &decoded{raw: bytes.Clone(raw), typ: rv.Type(), val: own.Elem()}
+	c.mu.Unlock()
+	return nil
+}

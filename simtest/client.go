@@ -53,10 +53,10 @@ func (c *Client) Do(method, path string, body any, hdr ...string) *Response {
 	return c.do(c.Base+path, method, body, "Authorization", "Bearer "+c.Token, hdr...)
 }
 
-// Control calls the control API of the client's world.
-func (c *Client) Control(method, path string, body any) *Response {
+// Control calls the control API of the client's world; hdr as for Do.
+func (c *Client) Control(method, path string, body any, hdr ...string) *Response {
 	c.t.Helper()
-	return c.do(c.Root+path, method, body, "X-Panelsim-Token", c.Token)
+	return c.do(c.Root+path, method, body, "X-Panelsim-Token", c.Token, hdr...)
 }
 
 func (c *Client) do(url, method string, body any, authName, authValue string, hdr ...string) *Response {

@@ -3,7 +3,10 @@
 package control
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
+	"io"
 	"math"
 	"net/http"
 	"strconv"
@@ -56,6 +59,16 @@ func fail(c echo.Context, status int, msg string) error {
 }
 
 type worldHandler func(echo.Context, *world.World) error
+
+// decode reads a JSON body whatever its content type says (curl -d sends form encoding);
+// an empty body leaves v as it is.
+func decode(c echo.Context, v any) error {
+	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
+	if err != nil || len(bytes.TrimSpace(body)) == 0 {
+		return err
+	}
+	return json.Unmarshal(body, v)
+}
 
 // withWorld resolves X-Panelsim-Token to its world.
 func (a *api) withWorld(h worldHandler) echo.HandlerFunc {
@@ -116,7 +129,7 @@ type advanceRequest struct {
 
 func (a *api) advanceClock(c echo.Context, w *world.World) error {
 	var req advanceRequest
-	if err := c.Bind(&req); err != nil {
+	if err := decode(c, &req); err != nil {
 		return fail(c, http.StatusBadRequest, "body must be JSON like {\"seconds\": 60}")
 	}
 	secs := req.Seconds + 60*req.Minutes + 3600*req.Hours
@@ -164,7 +177,7 @@ func (a *api) createSnapshot(c echo.Context, w *world.World) error {
 	var req struct {
 		Name string `json:"name"`
 	}
-	if err := c.Bind(&req); err != nil || req.Name == "" {
+	if err := decode(c, &req); err != nil || req.Name == "" {
 		return fail(c, http.StatusBadRequest, "body must be JSON like {\"name\": \"before-upgrade\"}")
 	}
 	snap, err := w.SaveSnapshot(req.Name)

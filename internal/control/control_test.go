@@ -38,6 +38,11 @@ func TestClock(t *testing.T) {
 	if res.String("now") != "2025-01-20T13:00:00Z" {
 		t.Fatalf("advance to: %v", res)
 	}
+	// curl -d sends a form content type; the body is read as JSON all the same.
+	res = c.Control("POST", "/_sim/clock/advance", `{"seconds":60}`, "Content-Type", "application/x-www-form-urlencoded").Expect(t, 200)
+	if res.String("now") != "2025-01-20T13:01:00Z" {
+		t.Fatalf("advance with a form content type: %v", res)
+	}
 	c.Control("POST", "/_sim/clock/advance", map[string]any{"seconds": -1}).Expect(t, 400)
 	c.Control("POST", "/_sim/clock/advance", map[string]any{"to": "2025-01-01T00:00:00Z"}).Expect(t, 400)
 	c.Control("POST", "/_sim/clock/advance", "{not json").Expect(t, 400)
@@ -47,7 +52,7 @@ func TestClock(t *testing.T) {
 	id := c.Do("POST", "/servers", map[string]any{"packageId": 1, "userId": u, "hypervisorId": 1}).Expect(t, 201).Int("data", "id")
 	c.Do("POST", fmt.Sprintf("/servers/%d/build", id), map[string]any{"operatingSystemId": 1}).Expect(t, 200)
 	res = c.Control("GET", "/_sim/clock", nil)
-	if res.Int("pendingTasks") != 1 || res.String("nextDue") != "2025-01-20T13:00:10Z" {
+	if res.Int("pendingTasks") != 1 || res.String("nextDue") != "2025-01-20T13:01:10Z" {
 		t.Fatalf("clock with a build pending: %v", res)
 	}
 	res = c.Control("POST", "/_sim/clock/advance", map[string]any{"hours": 1}).Expect(t, 200)
@@ -55,7 +60,7 @@ func TestClock(t *testing.T) {
 		t.Fatalf("advance over a build: %v", res)
 	}
 	built := c.Do("GET", fmt.Sprintf("/servers/%d", id), nil).String("data", "built")
-	if built != "2025-01-20T13:01:50+00:00" {
+	if built != "2025-01-20T13:02:50+00:00" {
 		t.Fatalf("built at %s: the last step should run at its own due time", built)
 	}
 }

@@ -1,0 +1,20 @@
+# Multi-stage: build a static binary, run it as a non-root user on a minimal image.
+FROM golang:1.26 AS build
+WORKDIR /src
+COPY go.mod go.sum ./
+RUN go mod download
+COPY . .
+RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/simulator ./cmd/simulator \
+ && mkdir -p /out/data
+
+FROM gcr.io/distroless/static-debian12:nonroot
+COPY --from=build /out/simulator /usr/local/bin/simulator
+COPY --from=build --chown=65532:65532 /out/data /data
+USER 65532:65532
+WORKDIR /data
+ENV PANELSIM_DATA=/data/panelsim.db \
+    PANELSIM_VIRTFUSION=0.0.0.0:8081
+EXPOSE 8081
+VOLUME ["/data"]
+ENTRYPOINT ["/usr/local/bin/simulator"]
+CMD ["serve"]

@@ -1,0 +1,39 @@
+# panelsim: the commands a developer needs. `make run` and `make test` work on a fresh
+# machine with Go installed; Go modules come through the module proxy.
+GO ?= go
+ARGS ?=
+
+.PHONY: run test bench load lint build acceptance docker
+
+## run: the simulator with its embedded defaults (VirtFusion on 127.0.0.1:8081, token "panelsim")
+run:
+	$(GO) run ./cmd/simulator serve $(ARGS)
+
+## test: vet, then every test with the race detector
+test:
+	$(GO) vet ./...
+	$(GO) test -race -count=1 ./...
+
+## bench: the Go benchmarks (GET vs a static echo route, create+build, 10k servers, start-up)
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./bench | tee bench.out
+
+## load: wrk against panelsim and a static echo baseline in the same run (needs wrk)
+load:
+	bench/load.sh 10 3
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
+	$(GO) vet ./...
+
+## build: a static binary in bin/
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w" -o bin/simulator ./cmd/simulator
+
+## acceptance: the shared acceptance checks (needs ../shared beside the checkout)
+acceptance:
+	../shared/acceptance/run vf-lifecycle
+
+docker:
+	docker build -t panelsim .

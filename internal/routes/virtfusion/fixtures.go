@@ -89,6 +89,14 @@ type Fixtures struct {
 		Email   string    `yaml:"email"`
 		Created time.Time `yaml:"created"`
 	} `yaml:"users"`
+
+	// network
+
+	// server settings
+
+	// accounts
+
+	// self service
 }
 
 // Timings are the durations of asynchronous work, in virtual seconds.
@@ -186,5 +194,13 @@ func (p *Provider) Seed(tx *state.Tx) error {
 			return err
 		}
 	}
+	// network
+
+	// server settings
+
+	// accounts
+
+	// self service
+
 	return nil
 }

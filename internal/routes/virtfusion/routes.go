@@ -38,5 +38,13 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"restartServer":  p.power("restart"),
 		"poweroffServer": p.power("poweroff"),
 		"getQueueItem":   p.getQueueItem,
+
+		// network
+
+		// server settings
+
+		// accounts
+
+		// self service
 	}
 }

@@ -70,6 +70,14 @@ type Server struct {
 	ActiveQueue       int64        `json:"activeQueue"` // queue item running for the server, 0 when idle
 	LastTaskOn        *time.Time   `json:"lastTaskOn"`
 	DeleteAt          *time.Time   `json:"deleteAt"`
+
+	// network
+
+	// server settings
+
+	// accounts
+
+	// self service
 }
 
 func loadServer(tx *state.Tx, id int64) (*Server, error) {

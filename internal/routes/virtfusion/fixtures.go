@@ -79,8 +79,9 @@ type Fixtures struct {
 		Created        time.Time `yaml:"created"`
 	} `yaml:"packages"`
 	Rulesets []struct {
-		ID   int64  `yaml:"id"`
-		Name string `yaml:"name"`
+		ID    int64          `yaml:"id"`
+		Name  string         `yaml:"name"`
+		Rules []FirewallRule `yaml:"rules"`
 	} `yaml:"firewallRulesets"`
 	Users []struct {
 		ID      int64     `yaml:"id"`
@@ -184,7 +185,7 @@ func (p *Provider) Seed(tx *state.Tx) error {
 		}
 	}
 	for _, r := range fx.Rulesets {
-		if err := put(tx, collRulesets, r.ID, &Ruleset{ID: r.ID, Name: r.Name, Enabled: true}); err != nil {
+		if err := put(tx, collRulesets, r.ID, &Ruleset{ID: r.ID, Name: r.Name, Enabled: true, Rules: r.Rules}); err != nil {
 			return err
 		}
 	}

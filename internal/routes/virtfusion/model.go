@@ -184,9 +184,20 @@ type Package struct {
 
 // Ruleset is a firewall ruleset that servers can be created with.
 type Ruleset struct {
-	ID      int64  `json:"id"`
-	Name    string `json:"name"`
-	Enabled bool   `json:"enabled"`
+	ID      int64          `json:"id"`
+	Name    string         `json:"name"`
+	Enabled bool           `json:"enabled"`
+	Rules   []FirewallRule `json:"rules"`
+}
+
+// FirewallRule is one rule of a ruleset.
+type FirewallRule struct {
+	Direction string  `json:"direction" yaml:"direction"` // in, out
+	Action    string  `json:"action" yaml:"action"`       // accept, drop
+	Protocol  string  `json:"protocol" yaml:"protocol"`   // tcp, udp, icmp, any
+	Port      *string `json:"port" yaml:"port"`
+	Source    string  `json:"source" yaml:"source"`
+	Comment   string  `json:"comment" yaml:"comment"`
 }
 
 // User is a panel account.

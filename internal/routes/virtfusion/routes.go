@@ -40,6 +40,18 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"getQueueItem":   p.getQueueItem,
 
 		// network
+		"getFirewall":            p.getFirewall,
+		"enableFirewall":         p.enableFirewall,
+		"disableFirewall":        p.disableFirewall,
+		"applyFirewallRulesets":  p.applyFirewallRulesets,
+		"addWhitelistAddress":    p.addWhitelistAddress,
+		"removeWhitelistAddress": p.removeWhitelistAddress,
+		"addIPv4Quantity":        p.addIPv4Quantity,
+		"addIPv4Addresses":       p.addIPv4Addresses,
+		"removeIPv4Addresses":    p.removeIPv4Addresses,
+		"listIPBlocks":           p.listIPBlocks,
+		"getIPBlock":             p.getIPBlock,
+		"addIPBlockRange":        p.addIPBlockRange,
 
 		// server settings
 

@@ -72,6 +72,8 @@ type Server struct {
 	DeleteAt          *time.Time   `json:"deleteAt"`
 
 	// network
+	FirewallEnabled bool             `json:"firewallEnabled"`
+	Whitelist       []WhitelistEntry `json:"whitelist"`
 
 	// server settings
 

@@ -200,46 +200,46 @@ type networkView2 struct {
 }
 
 type interfaceView struct {
-	ID                     int64        `json:"id"`
-	Order                  int          `json:"order"`
-	Enabled                bool         `json:"enabled"`
-	Tag                    int64        `json:"tag"`
-	Name                   string       `json:"name"`
-	Type                   string       `json:"type"`
-	Driver                 int          `json:"driver"`
-	ProcessQueues          *int         `json:"processQueues"`
-	MAC                    string       `json:"mac"`
-	IPv4ToMac              *string      `json:"ipv4ToMac"`
-	IPv6ToMac              *string      `json:"ipv6ToMac"`
-	InTrafficCount         bool         `json:"inTrafficCount"`
-	OutTrafficCount        bool         `json:"outTrafficCount"`
-	InAverage              int          `json:"inAverage"`
-	InPeak                 int          `json:"inPeak"`
-	InBurst                int          `json:"inBurst"`
-	OutAverage             int          `json:"outAverage"`
-	OutPeak                int          `json:"outPeak"`
-	OutBurst               int          `json:"outBurst"`
-	IPFilter               bool         `json:"ipFilter"`
-	VLANs                  []any        `json:"vlans"`
-	IPFilterType           *string      `json:"ipFilterType"`
-	PortIsolated           bool         `json:"portIsolated"`
-	IPv4Resolver1          int          `json:"ipv4_resolver_1"`
-	IPv4Resolver2          int          `json:"ipv4_resolver_2"`
-	IPv6Resolver1          int          `json:"ipv6_resolver_1"`
-	IPv6Resolver2          int          `json:"ipv6_resolver_2"`
-	NetworkProfile         int          `json:"networkProfile"`
-	DHCPv4                 int          `json:"dhcpV4"`
-	DHCPv6                 int          `json:"dhcpV6"`
-	FirewallEnabled        bool         `json:"firewallEnabled"`
-	HypervisorNetwork      int64        `json:"hypervisorNetwork"`
-	IsNat                  bool         `json:"isNat"`
-	Nat                    bool         `json:"nat"`
-	Firewall               []any        `json:"firewall"`
-	HypervisorConnectivity connectivity `json:"hypervisorConnectivity"`
-	IPWhitelist            []any        `json:"ipWhitelist"`
-	Actions                []any        `json:"actions"`
-	IPv4                   []ipv4View   `json:"ipv4"`
-	IPv6                   []ipv6View   `json:"ipv6"`
+	ID                     int64              `json:"id"`
+	Order                  int                `json:"order"`
+	Enabled                bool               `json:"enabled"`
+	Tag                    int64              `json:"tag"`
+	Name                   string             `json:"name"`
+	Type                   string             `json:"type"`
+	Driver                 int                `json:"driver"`
+	ProcessQueues          *int               `json:"processQueues"`
+	MAC                    string             `json:"mac"`
+	IPv4ToMac              *string            `json:"ipv4ToMac"`
+	IPv6ToMac              *string            `json:"ipv6ToMac"`
+	InTrafficCount         bool               `json:"inTrafficCount"`
+	OutTrafficCount        bool               `json:"outTrafficCount"`
+	InAverage              int                `json:"inAverage"`
+	InPeak                 int                `json:"inPeak"`
+	InBurst                int                `json:"inBurst"`
+	OutAverage             int                `json:"outAverage"`
+	OutPeak                int                `json:"outPeak"`
+	OutBurst               int                `json:"outBurst"`
+	IPFilter               bool               `json:"ipFilter"`
+	VLANs                  []any              `json:"vlans"`
+	IPFilterType           *string            `json:"ipFilterType"`
+	PortIsolated           bool               `json:"portIsolated"`
+	IPv4Resolver1          int                `json:"ipv4_resolver_1"`
+	IPv4Resolver2          int                `json:"ipv4_resolver_2"`
+	IPv6Resolver1          int                `json:"ipv6_resolver_1"`
+	IPv6Resolver2          int                `json:"ipv6_resolver_2"`
+	NetworkProfile         int                `json:"networkProfile"`
+	DHCPv4                 int                `json:"dhcpV4"`
+	DHCPv6                 int                `json:"dhcpV6"`
+	FirewallEnabled        bool               `json:"firewallEnabled"`
+	HypervisorNetwork      int64              `json:"hypervisorNetwork"`
+	IsNat                  bool               `json:"isNat"`
+	Nat                    bool               `json:"nat"`
+	Firewall               []firewallRuleView `json:"firewall"`
+	HypervisorConnectivity connectivity       `json:"hypervisorConnectivity"`
+	IPWhitelist            []WhitelistEntry   `json:"ipWhitelist"`
+	Actions                []any              `json:"actions"`
+	IPv4                   []ipv4View         `json:"ipv4"`
+	IPv6                   []ipv6View         `json:"ipv6"`
 }
 
 type connectivity struct {
@@ -523,9 +523,16 @@ func viewServerHypervisor(h *Hypervisor, g *HypervisorGroup) serverHypervisor {
 func viewInterface(tx *state.Tx, s *Server, h *Hypervisor) (interfaceView, error) {
 	v := interfaceView{ID: s.InterfaceID, Order: 1, Enabled: true, Tag: s.Tag, Name: "eth0", Type: "public", Driver: 1, MAC: s.MAC,
 		InTrafficCount: true, InAverage: s.NetworkIn, OutAverage: s.NetworkOut, VLANs: []any{}, IPv4Resolver1: 1, IPv4Resolver2: 2,
-		IPv6Resolver1: 1, IPv6Resolver2: 2, HypervisorNetwork: h.NetworkID, Firewall: []any{},
+		IPv6Resolver1: 1, IPv6Resolver2: 2, HypervisorNetwork: h.NetworkID, FirewallEnabled: s.FirewallEnabled,
 		HypervisorConnectivity: connectivity{ID: h.NetworkID, Type: "simpleBridge", Bridge: "br0", Primary: true, Default: true},
-		IPWhitelist:            []any{}, Actions: []any{}, IPv4: []ipv4View{}, IPv6: []ipv6View{}}
+		IPWhitelist:            s.Whitelist, Actions: []any{}, IPv4: []ipv4View{}, IPv6: []ipv6View{}}
+	if v.IPWhitelist == nil {
+		v.IPWhitelist = []WhitelistEntry{}
+	}
+	var err error
+	if v.Firewall, err = firewallRules(tx, s); err != nil {
+		return v, err
+	}
 	blocks := map[int64]*IPBlock{}
 	block := func(id int64) (*IPBlock, error) {
 		if b := blocks[id]; b != nil {

@@ -286,6 +286,11 @@ func TestResponseRules(t *testing.T) {
 					path = path || p.Value.In == "path"
 				}
 				body := op.RequestBody != nil
+				if body {
+					if mt := op.RequestBody.Value.Content.Get("application/json"); mt == nil || mt.Example == nil {
+						t.Errorf("request body has no application/json example (the conformance test sends it)")
+					}
+				}
 				for code, need := range map[string]bool{"401": true, "422": query || body, "413": body, "404": path} {
 					if need && op.Responses.Value(code) == nil {
 						t.Errorf("no %s response", code)

@@ -55,7 +55,7 @@ func (w *world) bodyIDs(body map[string]any) {
 
 // prepare sets up what one operation needs beyond the common world and adjusts its request.
 var prepare = map[string]func(w *world){
-	"createUser": func(w *world) { w.body["extRelationId"], w.body["email"] = 77, "new@example.com" },
+	"createUser":              func(w *world) { w.body["extRelationId"], w.body["email"] = 77, "new@example.com" },
 	"deleteUserByExtRelation": func(w *world) { w.paths["extRelationId"] = w.ext2 },
 	"removeWhitelistAddress": func(w *world) {
 		w.e.c.Do("POST", fmt.Sprintf("/servers/%d/networkWhitelist", w.server), map[string]any{"interface": "primary", "ip": w.body["ip"], "cidr": 32}).Expect(w.e.t, 201)

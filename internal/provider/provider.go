@@ -14,6 +14,13 @@ import (
 	"github.com/panelsim/panelsim/internal/world"
 )
 
+// Authenticator is implemented by providers whose credential is more than a token to look up:
+// e24cloud signs every request with a secret kept in the world. Authenticate runs once the
+// credential has found its world, with the raw body; an error is answered as Unauthorized.
+type Authenticator interface {
+	Authenticate(c echo.Context, w *world.World, body []byte) error
+}
+
 // Provider is one simulated panel API.
 type Provider interface {
 	// Name is the provider's name in flags, URLs lines and task kinds ("virtfusion").

@@ -27,6 +27,11 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 		if !ok {
 			return p.Unauthorized(c)
 		}
+		if auth, ok := p.(provider.Authenticator); ok {
+			if err := auth.Authenticate(c, w, body); err != nil {
+				return p.Unauthorized(c)
+			}
+		}
 		provider.SetWorld(c, w)
 		if err := w.CatchUp(); err != nil {
 			return err

@@ -83,6 +83,29 @@ func fillWorld(btx *bolt.Tx, info WorldInfo, seed func(*Tx) error) error {
 	return nil
 }
 
+// AddToken makes token a second way into an existing world (an API key created through the
+// API, say). A token that already belongs to a world is refused with ErrExists.
+func (s *Store) AddToken(token, world string) error {
+	return s.db.Update(func(btx *bolt.Tx) error {
+		if btx.Bucket(bucketWorlds).Bucket([]byte(world)) == nil {
+			return fmt.Errorf("world %q: %w", world, ErrNoWorld)
+		}
+		tokens := btx.Bucket(bucketTokens)
+		if old := tokens.Get([]byte(token)); old != nil {
+			if string(old) == world {
+				return nil
+			}
+			return fmt.Errorf("token: %w", ErrExists)
+		}
+		return tokens.Put([]byte(token), []byte(world))
+	})
+}
+
+// RemoveToken forgets a token; its world stays.
+func (s *Store) RemoveToken(token string) error {
+	return s.db.Update(func(btx *bolt.Tx) error { return btx.Bucket(bucketTokens).Delete([]byte(token)) })
+}
+
 // ResetWorld empties a world and seeds it again, keeping its id and token.
 func (s *Store) ResetWorld(id string, info WorldInfo, seed func(*Tx) error) error {
 	return s.db.Update(func(btx *bolt.Tx) error {

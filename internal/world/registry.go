@@ -52,14 +52,19 @@ func NewRegistry(cfg Config) (*Registry, error) {
 	if err != nil {
 		return nil, err
 	}
+	byID := map[string]*World{} // several tokens may share a world
 	for token, id := range tokens {
 		info, err := cfg.Store.World(id)
 		if err != nil {
 			return nil, fmt.Errorf("load world of token %q: %w", token, err)
 		}
-		w := r.newWorld(info)
-		if err := w.reloadNextDue(); err != nil {
-			return nil, err
+		w := byID[id]
+		if w == nil {
+			w = r.newWorld(info)
+			if err := w.reloadNextDue(); err != nil {
+				return nil, err
+			}
+			byID[id] = w
 		}
 		r.byToken[token] = w
 	}
@@ -73,6 +78,7 @@ func (r *Registry) newWorld(info state.WorldInfo) *World {
 		Clock:   clock.New(r.cfg.Mode, r.cfg.Scale, info.Clock, r.cfg.Wall),
 		Journal: journal.New(r.cfg.JournalSize),
 		reg:     r,
+		changed: make(chan struct{}),
 	}
 	w.nextDue.Store(noTask)
 	return w
@@ -109,6 +115,34 @@ func (r *Registry) Declare(token string) (*World, error) {
 	return w, nil
 }
 
+// Alias lets token reach world w too (e.g. an API key created through a provider's API).
+func (r *Registry) Alias(token string, w *World) error {
+	if token == "" {
+		return fmt.Errorf("empty token")
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if other := r.byToken[token]; other != nil && other != w {
+		return fmt.Errorf("token belongs to another world")
+	}
+	if err := r.cfg.Store.AddToken(token, w.ID); err != nil {
+		return err
+	}
+	r.byToken[token] = w
+	return nil
+}
+
+// Forget drops a token; the world stays reachable through its other tokens.
+func (r *Registry) Forget(token string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if err := r.cfg.Store.RemoveToken(token); err != nil {
+		return err
+	}
+	delete(r.byToken, token)
+	return nil
+}
+
 // Lookup finds the world of token. Unknown tokens get a fresh world when AnyToken is set.
 func (r *Registry) Lookup(token string) (*World, bool) {
 	if token == "" {
@@ -131,12 +165,16 @@ func (r *Registry) Lookup(token string) (*World, bool) {
 	return w, true
 }
 
-// Worlds lists every world, ordered by id.
+// Worlds lists every world once, ordered by id.
 func (r *Registry) Worlds() []*World {
 	r.mu.RLock()
+	seen := map[*World]bool{}
 	out := make([]*World, 0, len(r.byToken))
 	for _, w := range r.byToken {
-		out = append(out, w)
+		if !seen[w] {
+			seen[w] = true
+			out = append(out, w)
+		}
 	}
 	r.mu.RUnlock()
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })

@@ -28,6 +28,24 @@ type World struct {
 	reg     *Registry
 	runMu   sync.Mutex   // one task runner at a time
 	nextDue atomic.Int64 // unix ns of the earliest pending task, MaxInt64 when none
+
+	changeMu sync.Mutex
+	changed  chan struct{} // closed (and replaced) when tasks ran or the clock was moved
+}
+
+// Changed returns a channel that is closed the next time tasks run or the clock is moved or
+// reset: answers that follow the world's clock (a stream of progress events) wait on it.
+func (w *World) Changed() <-chan struct{} {
+	w.changeMu.Lock()
+	defer w.changeMu.Unlock()
+	return w.changed
+}
+
+func (w *World) notify() {
+	w.changeMu.Lock()
+	close(w.changed)
+	w.changed = make(chan struct{})
+	w.changeMu.Unlock()
 }
 
 const noTask = math.MaxInt64
@@ -91,6 +109,9 @@ func (w *World) RunDue(until time.Time) (int, error) {
 	for n := 0; ; n++ {
 		task, err := w.popDue(until)
 		if err != nil || task == nil {
+			if n > 0 {
+				w.notify()
+			}
 			return n, err
 		}
 	}
@@ -152,6 +173,7 @@ func (w *World) Advance(d time.Duration) (time.Time, int, error) {
 		return w.Now(), n, err
 	}
 	now := w.Clock.Set(target)
+	w.notify()
 	return now, n, w.SaveClock()
 }
 
@@ -190,6 +212,7 @@ func (w *World) Reset() error {
 	}
 	w.Clock.Reset(start)
 	w.Journal.Clear()
+	defer w.notify()
 	return w.reloadNextDue()
 }
 
@@ -215,6 +238,7 @@ func (w *World) RestoreSnapshot(name string) (state.Snapshot, error) {
 		return snap, err
 	}
 	w.Clock.Reset(info.Clock)
+	defer w.notify()
 	return snap, w.reloadNextDue()
 }
 

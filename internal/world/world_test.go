@@ -108,3 +108,67 @@ func TestRegistryReloadsWorlds(t *testing.T) {
 		t.Fatal("unknown token found a world without AnyToken")
 	}
 }
+
+func TestAliasAndForget(t *testing.T) {
+	r, st := newRegistry(t, nil)
+	w, _ := r.Declare("primary")
+	other, _ := r.Declare("other")
+	if err := r.Alias("second", w); err != nil {
+		t.Fatal(err)
+	}
+	if got, ok := r.Lookup("second"); !ok || got != w {
+		t.Fatal("alias does not reach the world")
+	}
+	if err := r.Alias("second", other); err == nil {
+		t.Fatal("a token moved to another world")
+	}
+	if n := len(r.Worlds()); n != 2 {
+		t.Fatalf("%d worlds listed, want 2", n)
+	}
+	// After a restart the alias still leads to the same world, loaded once.
+	r2, err := NewRegistry(Config{Store: st, Mode: clock.Manual, ManualStart: start})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := r2.Lookup("primary")
+	b, _ := r2.Lookup("second")
+	if a == nil || a != b || len(r2.Worlds()) != 2 {
+		t.Fatalf("reloaded alias: %v %v", a, b)
+	}
+	if err := r.Forget("second"); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := r.Lookup("second"); ok {
+		t.Fatal("forgotten token still works")
+	}
+	if _, ok := r.Lookup("primary"); !ok {
+		t.Fatal("forgetting an alias lost the world")
+	}
+}
+
+func TestChangedSignals(t *testing.T) {
+	r, _ := newRegistry(t, map[string]Runner{"p/x": func(*state.Tx, *state.Task) error { return nil }})
+	w, _ := r.Declare("tok")
+	ch := w.Changed()
+	select {
+	case <-ch:
+		t.Fatal("changed before anything happened")
+	default:
+	}
+	w.Advance(time.Second)
+	select {
+	case <-ch:
+	default:
+		t.Fatal("advancing the clock did not signal")
+	}
+	ch = w.Changed()
+	w.Update(func(tx *state.Tx) error { _, err := tx.Enqueue("p", "x", tx.Now, nil); return err })
+	if err := w.CatchUp(); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-ch:
+	default:
+		t.Fatal("running a task did not signal")
+	}
+}

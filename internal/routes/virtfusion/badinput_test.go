@@ -2,6 +2,7 @@ package virtfusion_test
 
 import (
 	"fmt"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -61,6 +62,21 @@ func TestBadInput(t *testing.T) {
 		{"user with a taken email", "POST", "/users", `{"name":"x","email":"c1@example.com"}`, nil, 422, "The email has already been taken."},
 		{"user with a taken ext relation id", "POST", "/users", `{"name":"x","email":"new@example.com","extRelationId":1}`, nil, 422, "The ext relation id has already been taken."},
 		{"delay out of range", "DELETE", "/servers/" + fmt.Sprint(srv) + "?delay=99999", nil, nil, 422, "The delay field must not be greater than 43800."},
+		{"ssh key for an unknown user", "POST", "/ssh_keys", map[string]any{"userId": 987654, "name": "k", "publicKey": keyEd25519}, nil, 422, "The selected user id is invalid."},
+		{"ssh key that is not a key", "POST", "/ssh_keys", map[string]any{"userId": user, "name": "k", "publicKey": "AAAAC3NzaC1lZDI1NTE5"}, nil, 422, "The public key field must be a valid OpenSSH public key."},
+		{"ssh key without fields", "POST", "/ssh_keys", "[]", nil, 422, "The public key field is required."},
+		{"unknown ssh key", "GET", "/ssh_keys/987654", nil, nil, 404, `{"msg":"ssh key not found"}`},
+		{"word for an ssh key id", "DELETE", "/ssh_keys/abc", nil, nil, 404, `{"msg":"ssh key not found"}`},
+		{"ssh keys of an unknown user", "GET", "/ssh_keys/user/987654", nil, nil, 404, `{"msg":"user not found"}`},
+		{"modify a user to a taken email", "PUT", "/users/1/byExtRelation", `{"email":"ADMIN@panelsim.test"}`, nil, 422, "The email has already been taken."},
+		{"modify an unknown user", "PUT", "/users/987654/byExtRelation", `{"name":"x"}`, nil, 404, `{"msg":"ext_relation_id not found"}`},
+		{"reset the password of an unknown user", "POST", "/users/987654/byExtRelation/resetPassword", nil, nil, 404, "ext_relation_id not found"},
+		{"login tokens of an unknown user", "POST", "/users/987654/authenticationTokens", nil, nil, 404, "ext_relation_id not found"},
+		{"login tokens for an unknown server", "POST", "/users/1/serverAuthenticationTokens/987654", nil, nil, 404, `{"msg":"server not found"}`},
+		{"word for relStr", "POST", "/users/1/authenticationTokens?relStr=maybe", nil, nil, 422, "The rel str field must be true or false."},
+		{"backups of an unknown server", "GET", "/backups/server/987654", nil, nil, 404, `{"msg":"server not found"}`},
+		{"unknown dns service", "GET", "/dns/services/PowerDNS", nil, nil, 404, `{"msg":"dns service not found"}`},
+		{"unknown iso", "GET", "/media/iso/987654", nil, nil, 404, `{"msg":"iso not found"}`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -117,6 +133,14 @@ func TestLeniency(t *testing.T) {
 		{"lower-case bearer", "GET", "/connect", nil, []string{"Authorization", "bearer " + "panelsim"}, 200},
 		{"PHP array query", "GET", "/servers?hypervisorId[]=1&hypervisorId[]=2", nil, nil, 200},
 		{"null optional field", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1,"memory":null}`, user), nil, 201},
+		{"form encoded ssh key", "POST", "/ssh_keys", url.Values{"userId": {fmt.Sprint(user)}, "name": {"form"}, "publicKey": {keyP256}}.Encode(), []string{"Content-Type", "application/x-www-form-urlencoded"}, 201},
+		{"trailing slash on ssh keys", "POST", "/ssh_keys/", map[string]any{"userId": user, "name": "slash", "publicKey": keyEd25519}, nil, 201},
+		{"PHP empty array on an ssh key delete", "DELETE", "/ssh_keys/1", "[]", nil, 204},
+		{"string boolean and null on a user change", "PUT", "/users/1/byExtRelation", `{"enabled":"1","name":null,"email":""}`, nil, 201},
+		{"form encoded profiles on a user change", "PUT", "/users/1/byExtRelation", "selfServiceHourlyGroupProfiles[]=1&selfServiceHourlyGroupProfiles[]=2", []string{"Content-Type", "application/x-www-form-urlencoded"}, 201},
+		{"relStr=false on a password reset", "POST", "/users/1/byExtRelation/resetPassword?relStr=false", "", nil, 201},
+		{"PHP empty array on server login tokens", "POST", "/users/1/serverAuthenticationTokens/1", "[]", nil, 200},
+		{"empty JSON body on login tokens", "POST", "/users/1/authenticationTokens", "", nil, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -35,7 +35,9 @@ func newWorld(e *env) *world {
 	w.server = e.built(w.user)
 	w.queue = 1
 	w.serverAddress = e.getServer(w.server).String("data", "network", "interfaces", 0, "ipv4", 0, "address")
+	key := e.addKey(w.user, "conformance", keyEd25519)
 	w.paths = map[string]string{
+		"keyId": fmt.Sprint(key), "serviceId": "1", "isoId": "1",
 		"serverId": fmt.Sprint(w.server), "hypervisorId": "1", "hypervisorGroupId": "1", "packageId": "1",
 		"serverPackageId": "1", "queueId": fmt.Sprint(w.queue), "userId": fmt.Sprint(w.user), "extRelationId": w.ext,
 		"interface": "primary", "blockId": "1", "newOwnerId": fmt.Sprint(w.user2),

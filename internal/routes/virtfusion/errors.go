@@ -73,6 +73,8 @@ func pathNotFound(param string) string {
 		return "hypervisor group not found"
 	case "serverPackageId":
 		return "package not found"
+	case "keyId":
+		return "ssh key not found"
 	}
 	name := strings.TrimSuffix(param, "Id")
 	return openapi.Attribute(name) + " not found"

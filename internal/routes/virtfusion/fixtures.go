@@ -96,6 +96,42 @@ type Fixtures struct {
 	// server settings
 
 	// accounts
+	BackupStorages []struct {
+		ID      int64     `yaml:"id"`
+		Name    string    `yaml:"name"`
+		Created time.Time `yaml:"created"`
+	} `yaml:"backupStorages"`
+	Backups []struct {
+		ID      int64     `yaml:"id"`
+		Storage int64     `yaml:"storage"`
+		Created time.Time `yaml:"created"`
+		Seconds int       `yaml:"seconds"` // how long it took
+	} `yaml:"backups"`
+	DNSServices []struct {
+		ID           int64     `yaml:"id"`
+		Type         int       `yaml:"type"`
+		Name         string    `yaml:"name"`
+		Username     *string   `yaml:"username"`
+		URL          *string   `yaml:"url"`
+		IP           *string   `yaml:"ip"`
+		Port         int       `yaml:"port"`
+		SubAccount   bool      `yaml:"subAccount"`
+		Capabilities int       `yaml:"capabilities"`
+		Enabled      *bool     `yaml:"enabled"`
+		Created      time.Time `yaml:"created"`
+	} `yaml:"dnsServices"`
+	ISOs []struct {
+		ID          int64     `yaml:"id"`
+		Name        string    `yaml:"name"`
+		Description *string   `yaml:"description"`
+		Arch        int       `yaml:"arch"`
+		URL         string    `yaml:"url"`
+		Filename    string    `yaml:"filename"`
+		Enabled     *bool     `yaml:"enabled"`
+		Global      *bool     `yaml:"global"`
+		Download    *bool     `yaml:"download"`
+		Created     time.Time `yaml:"created"`
+	} `yaml:"isos"`
 
 	// self service
 }
@@ -200,8 +236,54 @@ func (p *Provider) Seed(tx *state.Tx) error {
 	// server settings
 
 	// accounts
+	if err := p.seedAccounts(tx); err != nil {
+		return err
+	}
 
 	// self service
 
+	return nil
+}
+
+func orTrue(b *bool) bool { return b == nil || *b }
+
+// seedAccounts writes the backup storages, backups, DNS services and ISOs of the fixtures.
+func (p *Provider) seedAccounts(tx *state.Tx) error {
+	fx := p.fx
+	storages := map[int64]bool{}
+	for _, s := range fx.BackupStorages {
+		if err := put(tx, collBackupStorages, s.ID, &BackupStorage{ID: s.ID, Name: s.Name, Enabled: true, Created: s.Created}); err != nil {
+			return err
+		}
+		storages[s.ID] = true
+	}
+	for _, b := range fx.Backups {
+		if !storages[b.Storage] {
+			return fmt.Errorf("fixtures: virtfusion: backup %d: unknown storage %d", b.ID, b.Storage)
+		}
+		rec := Backup{ID: b.ID, StorageID: b.Storage, Complete: true, Created: b.Created,
+			Updated: b.Created.Add(time.Duration(b.Seconds) * time.Second)}
+		if err := put(tx, collBackups, b.ID, &rec); err != nil {
+			return err
+		}
+	}
+	for _, d := range fx.DNSServices {
+		rec := DNSService{ID: d.ID, Type: d.Type, Name: d.Name, Username: d.Username, URL: d.URL, IP: d.IP, Port: d.Port,
+			EncryptedPassword: laravelCipher(p.faker("dns-password", d.ID)), SubAccount: d.SubAccount,
+			Capabilities: d.Capabilities, Enabled: orTrue(d.Enabled), Created: d.Created, Updated: d.Created}
+		if err := put(tx, collDNSServices, d.ID, &rec); err != nil {
+			return err
+		}
+	}
+	for _, i := range fx.ISOs {
+		rec := ISO{ID: i.ID, Name: i.Name, Description: i.Description, Arch: i.Arch, URL: i.URL, Filename: i.Filename,
+			Enabled: orTrue(i.Enabled), Global: orTrue(i.Global), Download: orTrue(i.Download), Created: i.Created, Updated: i.Created}
+		if rec.Arch == 0 {
+			rec.Arch = 1
+		}
+		if err := put(tx, collISOs, i.ID, &rec); err != nil {
+			return err
+		}
+	}
 	return nil
 }

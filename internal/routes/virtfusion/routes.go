@@ -56,6 +56,17 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		// server settings
 
 		// accounts
+		"modifyUserByExtRelation":              p.modifyUserByExtRelation,
+		"resetUserPasswordByExtRelation":       p.resetUserPasswordByExtRelation,
+		"createUserAuthenticationTokens":       p.createUserAuthenticationTokens,
+		"createUserServerAuthenticationTokens": p.createUserServerAuthenticationTokens,
+		"addSshKey":                            p.addSshKey,
+		"getSshKey":                            p.getSshKey,
+		"deleteSshKey":                         p.deleteSshKey,
+		"listUserSshKeys":                      p.listUserSshKeys,
+		"listServerBackups":                    p.listServerBackups,
+		"getDnsService":                        p.getDnsService,
+		"getIso":                               p.getIso,
 
 		// self service
 	}

@@ -1,6 +1,8 @@
 package virtfusion
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/mail"
@@ -91,6 +93,12 @@ func saveUser(tx *state.Tx, u *User, old *User) error {
 	return put(tx, collUsers, u.ID, u)
 }
 
+// validEmail is Laravel's email rule, roughly: one plain address with an @.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	return err == nil && a.Address == s && strings.Contains(s, "@")
+}
+
 // userByRelation finds a user by the billing system's id: extRelationId, or relStr when
 // the query says relStr=true.
 func userByRelation(tx *state.Tx, c echo.Context) (*User, error) {
@@ -128,7 +136,7 @@ func (in *createUserInput) check() error {
 	if len(in.Name) > 255 {
 		msgs = append(msgs, "The name field must not be greater than 255 characters.")
 	}
-	if a, err := mail.ParseAddress(in.Email); err != nil || a.Address != in.Email || !strings.Contains(in.Email, "@") {
+	if !validEmail(in.Email) {
 		msgs = append(msgs, "The email field must be a valid email address.")
 	}
 	if in.SelfService < 0 || in.SelfService > 3 {
@@ -191,6 +199,9 @@ func (p *Provider) deleteUserByExtRelation(c echo.Context) error {
 		if tx.Set(Name, setServersByOwner).Len(state.ID(uint64(u.ID))) > 0 {
 			return apierr.Invalid("The user still owns servers. Delete them or change their owner first.")
 		}
+		if err := deleteUserAccess(tx, u.ID); err != nil {
+			return err
+		}
 		tx.Index(Name, idxUserEmail).Delete([]byte(strings.ToLower(u.Email)))
 		if u.ExtRelationID != nil {
 			tx.Index(Name, idxUserExt).Delete([]byte(strconv.FormatInt(*u.ExtRelationID, 10)))
@@ -204,4 +215,135 @@ func (p *Provider) deleteUserByExtRelation(c echo.Context) error {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+type modifyUserInput struct {
+	Name                  *string  `json:"name"`
+	Email                 *string  `json:"email"`
+	SelfService           *int     `json:"selfService"`
+	HourlyCredit          *bool    `json:"selfServiceHourlyCredit"`
+	HourlyGroupProfiles   *[]int64 `json:"selfServiceHourlyGroupProfiles"`
+	ResourceGroupProfiles *[]int64 `json:"selfServiceResourceGroupProfiles"`
+	HourlyResourcePack    *int64   `json:"selfServiceHourlyResourcePack"`
+	Enabled               *bool    `json:"enabled"`
+}
+
+func (in *modifyUserInput) check() error {
+	var msgs []string
+	if in.Name != nil && len(*in.Name) > 255 {
+		msgs = append(msgs, "The name field must not be greater than 255 characters.")
+	}
+	if in.Email != nil && !validEmail(*in.Email) {
+		msgs = append(msgs, "The email field must be a valid email address.")
+	}
+	if in.SelfService != nil && (*in.SelfService < 0 || *in.SelfService > 3) {
+		msgs = append(msgs, "The selected self service is invalid.")
+	}
+	if len(msgs) > 0 {
+		return apierr.Invalid(msgs...)
+	}
+	return nil
+}
+
+// modifiedUserView is the answer to a modification.
+type modifiedUserView struct {
+	Name        string `json:"name"`
+	Email       string `json:"email"`
+	SelfService int    `json:"selfService"`
+	Enabled     bool   `json:"enabled"`
+}
+
+// apply changes u as the input says and reports whether anything changed.
+func (in *modifyUserInput) apply(u *User) bool {
+	before, _ := json.Marshal(u)
+	if in.Name != nil {
+		u.Name = *in.Name
+	}
+	if in.Email != nil {
+		u.Email = *in.Email
+	}
+	if in.SelfService != nil {
+		u.SelfService = *in.SelfService
+	}
+	if in.HourlyCredit != nil {
+		u.HourlyCredit = *in.HourlyCredit
+	}
+	if in.HourlyGroupProfiles != nil {
+		u.HourlyGroupProfiles = *in.HourlyGroupProfiles
+	}
+	if in.ResourceGroupProfiles != nil {
+		u.ResourceGroupProfiles = *in.ResourceGroupProfiles
+	}
+	if in.HourlyResourcePack != nil {
+		u.HourlyResourcePack = in.HourlyResourcePack
+	}
+	if in.Enabled != nil {
+		u.Suspended = !*in.Enabled
+	}
+	after, _ := json.Marshal(u)
+	return !bytes.Equal(before, after)
+}
+
+func (p *Provider) modifyUserByExtRelation(c echo.Context) error {
+	var in modifyUserInput
+	if err := provider.Bind(c, &in); err != nil {
+		return err
+	}
+	if err := in.check(); err != nil {
+		return err
+	}
+	var out modifiedUserView
+	err := provider.World(c).Update(func(tx *state.Tx) error {
+		old, err := userByRelation(tx, c)
+		if err != nil {
+			return err
+		}
+		u := *old
+		if in.apply(&u) {
+			u.Updated = tx.Now
+		}
+		if err := saveUser(tx, &u, old); err != nil {
+			return err
+		}
+		out = modifiedUserView{Name: u.Name, Email: u.Email, SelfService: u.SelfService, Enabled: !u.Suspended}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, data{out})
+}
+
+// collPasswordResets only numbers password resets, so that each one makes a new password; it
+// holds no records.
+const collPasswordResets = "passwordResets"
+
+type resetPasswordView struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+func (p *Provider) resetUserPasswordByExtRelation(c echo.Context) error {
+	var out resetPasswordView
+	err := provider.World(c).Update(func(tx *state.Tx) error {
+		u, err := userByRelation(tx, c)
+		if err != nil {
+			return err
+		}
+		n, err := tx.Coll(Name, collPasswordResets).NextID()
+		if err != nil {
+			return err
+		}
+		old := *u
+		u.Updated = tx.Now
+		if err := saveUser(tx, u, &old); err != nil {
+			return err
+		}
+		out = resetPasswordView{Email: u.Email, Password: password(p.faker("user-password-reset", int64(n)), 21)}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, data{out})
 }

@@ -44,9 +44,9 @@ func coerce(schema *openapi3.Schema, v any) (any, bool) {
 		switch x := v.(type) {
 		case string:
 			switch strings.ToLower(strings.TrimSpace(x)) {
-			case "true", "1", "on", "yes":
+			case "true", "1":
 				return true, true
-			case "false", "0", "off", "no":
+			case "false", "0":
 				return false, true
 			case "":
 				return nil, false

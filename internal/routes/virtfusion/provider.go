@@ -99,12 +99,12 @@ func laravelCipher(f *gofakeit.Faker) string {
 		}
 		return b
 	}
-	env, _ := json.Marshal(map[string]string{
-		"iv":    base64.StdEncoding.EncodeToString(rnd(16)),
-		"value": base64.StdEncoding.EncodeToString(rnd(32)),
-		"mac":   hex.EncodeToString(rnd(32)),
-		"tag":   "",
-	})
+	env, _ := json.Marshal(struct {
+		IV    string `json:"iv"`
+		Value string `json:"value"`
+		MAC   string `json:"mac"`
+		Tag   string `json:"tag"`
+	}{base64.StdEncoding.EncodeToString(rnd(16)), base64.StdEncoding.EncodeToString(rnd(32)), hex.EncodeToString(rnd(32)), ""})
 	return base64.StdEncoding.EncodeToString(env)
 }
 

@@ -2,7 +2,10 @@ package simtest
 
 import (
 	"bytes"
+	"crypto/hmac"
+	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,7 +16,7 @@ import (
 )
 
 // apiBase is where each provider's API lives under its listener.
-var apiBase = map[string]string{"virtfusion": "/api/v1"}
+var apiBase = map[string]string{"virtfusion": "/api/v1", "e24cloud": "/v2"}
 
 // Client talks to one provider's API with one token, as a billing module would.
 type Client struct {
@@ -22,6 +25,27 @@ type Client struct {
 	Root  string // the listener's URL
 	Token string
 	HTTP  *http.Client
+	// Sign, when set, authenticates a request instead of the bearer token (e24cloud).
+	Sign func(req *http.Request, body []byte)
+}
+
+// E24Client returns an e24cloud client that signs every request with key and secret, as
+// e24cloud's REST API wants (see SignE24).
+func (s *Sim) E24Client(key, secret string) *Client {
+	c := s.Client("e24cloud", key)
+	c.Sign = func(req *http.Request, body []byte) { SignE24(req, body, key, secret, time.Now()) }
+	return c
+}
+
+// SignE24 signs an e24cloud request: X-Date, and Authorization "<key>:<base64 HMAC-SHA256 of
+// METHOD\nHOST\nX-Date\nPATH?QUERY\nBODY>".
+func SignE24(req *http.Request, body []byte, key, secret string, now time.Time) {
+	date := now.UTC().Format(http.TimeFormat)
+	req.Header.Set("X-Date", date)
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write([]byte(req.Method + "\n" + req.URL.Host + "\n" + date + "\n" + req.URL.RequestURI() + "\n"))
+	mac.Write(body)
+	req.Header.Set("Authorization", key+":"+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
 }
 
 // Client returns a client of a provider's API with a token ("" sends none).
@@ -62,17 +86,20 @@ func (c *Client) Control(method, path string, body any, hdr ...string) *Response
 func (c *Client) do(url, method string, body any, authName, authValue string, hdr ...string) *Response {
 	c.t.Helper()
 	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case []byte:
-		rd = bytes.NewReader(b)
+		raw = b
 	case string:
-		rd = strings.NewReader(b)
+		raw = []byte(b)
 	default:
-		raw, err := json.Marshal(b)
-		if err != nil {
+		var err error
+		if raw, err = json.Marshal(b); err != nil {
 			c.t.Fatalf("simtest: encode body: %v", err)
 		}
+	}
+	if body != nil {
 		rd = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, url, rd)
@@ -89,18 +116,21 @@ func (c *Client) do(url, method string, body any, authName, authValue string, hd
 	for i := 0; i+1 < len(hdr); i += 2 {
 		req.Header.Set(hdr[i], hdr[i+1])
 	}
+	if c.Sign != nil && authName == "Authorization" {
+		c.Sign(req, raw)
+	}
 	res, err := c.HTTP.Do(req)
 	if err != nil {
 		c.t.Fatalf("simtest: %s %s: %v", method, url, err)
 	}
 	defer res.Body.Close()
-	raw, err := io.ReadAll(res.Body)
+	got, err := io.ReadAll(res.Body)
 	if err != nil {
 		c.t.Fatalf("simtest: read body: %v", err)
 	}
-	out := &Response{Status: res.StatusCode, Header: res.Header, Body: raw}
-	if len(bytes.TrimSpace(raw)) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(raw))
+	out := &Response{Status: res.StatusCode, Header: res.Header, Body: got}
+	if len(bytes.TrimSpace(got)) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(got))
 		dec.UseNumber()
 		var v any
 		if dec.Decode(&v) == nil {

@@ -6,6 +6,7 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 
@@ -21,19 +22,22 @@ type CLI struct {
 
 // Serve holds the flags of "simulator serve".
 type Serve struct {
-	VirtFusion  string   `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
-	Data        string   `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
-	Token       []string `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
-	AnyToken    bool     `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
-	AdminToken  string   `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
-	Clock       string   `env:"PANELSIM_CLOCK" default:"real" enum:"real,manual" help:"real: time passes (see --time-scale); manual: time moves only through POST /_sim/clock/advance."`
-	TimeScale   float64  `env:"PANELSIM_TIME_SCALE" default:"1" help:"With --clock real, how many times faster than the wall clock virtual time runs."`
-	TLS         bool     `name:"tls" env:"PANELSIM_TLS" help:"Serve HTTPS (a self-signed certificate unless --tls-cert/--tls-key)."`
-	TLSCert     string   `name:"tls-cert" env:"PANELSIM_TLS_CERT" type:"existingfile" placeholder:"FILE" help:"PEM certificate for --tls."`
-	TLSKey      string   `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
-	Fixtures    string   `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
-	JournalSize int      `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
-	LogLevel    string   `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
+	VirtFusion  string        `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
+	E24Cloud    string        `name:"e24cloud" env:"PANELSIM_E24CLOUD" default:"127.0.0.1:8083" placeholder:"ADDR" help:"e24cloud listener (host:port; port 0 picks a free port; off disables it)."`
+	E24Key      []string      `name:"e24cloud-key" env:"PANELSIM_E24CLOUD_KEY" sep:"," placeholder:"KEY:SECRET" help:"e24cloud API key and secret, with a world of its own (repeatable; key 'panelsim' with secret 'panelsim-secret' always works)."`
+	E24Skew     time.Duration `name:"e24cloud-skew" env:"PANELSIM_E24CLOUD_SKEW" default:"15m" help:"How far an e24cloud request's X-Date may be from the host's clock."`
+	Data        string        `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
+	Token       []string      `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
+	AnyToken    bool          `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
+	AdminToken  string        `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
+	Clock       string        `env:"PANELSIM_CLOCK" default:"real" enum:"real,manual" help:"real: time passes (see --time-scale); manual: time moves only through POST /_sim/clock/advance."`
+	TimeScale   float64       `env:"PANELSIM_TIME_SCALE" default:"1" help:"With --clock real, how many times faster than the wall clock virtual time runs."`
+	TLS         bool          `name:"tls" env:"PANELSIM_TLS" help:"Serve HTTPS (a self-signed certificate unless --tls-cert/--tls-key)."`
+	TLSCert     string        `name:"tls-cert" env:"PANELSIM_TLS_CERT" type:"existingfile" placeholder:"FILE" help:"PEM certificate for --tls."`
+	TLSKey      string        `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
+	Fixtures    string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
+	JournalSize int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
+	LogLevel    string        `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
 }
 
 // Parse reads args (without the program name). It returns the chosen command.
@@ -72,6 +76,14 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 	if err := level.UnmarshalText([]byte(s.LogLevel)); err != nil {
 		return sim.Options{}, err
 	}
+	keys := map[string]string{}
+	for _, kv := range s.E24Key {
+		key, secret, ok := strings.Cut(strings.TrimSpace(kv), ":")
+		if !ok || key == "" || secret == "" {
+			return sim.Options{}, fmt.Errorf("--e24cloud-key %q: want KEY:SECRET", kv)
+		}
+		keys[key] = secret
+	}
 	var tokens []string
 	for _, t := range s.Token {
 		if t = strings.TrimSpace(t); t != "" {
@@ -81,7 +93,8 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 	return sim.Options{
 		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: s.AdminToken,
 		Clock: mode, TimeScale: s.TimeScale,
-		Listen: map[string]string{"virtfusion": s.VirtFusion},
+		E24Keys: keys, E24Skew: s.E24Skew,
+		Listen: map[string]string{"virtfusion": s.VirtFusion, "e24cloud": s.E24Cloud},
 		TLS:    s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
 		FixturesDir: s.Fixtures, JournalSize: s.JournalSize,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

@@ -13,10 +13,28 @@ import (
 
 // Keys under which the plumbing leaves things in the echo context for handlers.
 const (
-	keyWorld     = "panelsim.world"
-	keyInput     = "panelsim.input"
-	keyOperation = "panelsim.operation"
+	keyRequestURI = "panelsim.requestURI"
+	keyWorld      = "panelsim.world"
+	keyInput      = "panelsim.input"
+	keyOperation  = "panelsim.operation"
 )
+
+// KeepRequestURI is a pre-routing middleware that remembers the request target as the client
+// sent it, before the trailing slash is taken off (e24cloud signs it).
+func KeepRequestURI(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.Set(keyRequestURI, c.Request().RequestURI)
+		return next(c)
+	}
+}
+
+// RequestURI is the request target (path and query) exactly as the client sent it.
+func RequestURI(c echo.Context) string {
+	if s, ok := c.Get(keyRequestURI).(string); ok {
+		return s
+	}
+	return c.Request().RequestURI
+}
 
 // SetWorld records the request's world.
 func SetWorld(c echo.Context, w *world.World) { c.Set(keyWorld, w) }

@@ -23,6 +23,10 @@ type Options struct {
 	Tokens []string
 	// AnyToken gives every unknown token a fresh world.
 	AnyToken bool
+	// E24Keys are e24cloud API keys with their secrets, each with a world of its own.
+	E24Keys map[string]string
+	// E24Skew is how far an e24cloud request's X-Date may be from the host's clock.
+	E24Skew time.Duration
 	// AdminToken, when set, may call the control API's cross-world operations.
 	AdminToken string
 	// Clock is real (default) or manual; TimeScale speeds a real clock up.
@@ -61,4 +65,5 @@ type Options struct {
 // DefaultAddrs are the listeners' default addresses.
 var DefaultAddrs = map[string]string{
 	"virtfusion": "127.0.0.1:8081",
+	"e24cloud":   "127.0.0.1:8083",
 }

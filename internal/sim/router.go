@@ -31,7 +31,7 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 			p.WriteError(c, err)
 		}
 	}
-	e.Pre(middleware.RemoveTrailingSlash())
+	e.Pre(provider.KeepRequestURI, middleware.RemoveTrailingSlash())
 	e.Use(s.journal(p))
 	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock}
 	// At the root, and under the API's base path for clients that only know the API's URL.

@@ -20,6 +20,7 @@ import (
 	"github.com/panelsim/panelsim/fixtures"
 	"github.com/panelsim/panelsim/internal/clock"
 	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/routes/e24cloud"
 	"github.com/panelsim/panelsim/internal/routes/virtfusion"
 	"github.com/panelsim/panelsim/internal/state"
 	"github.com/panelsim/panelsim/internal/world"
@@ -76,7 +77,11 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf}, handlers: map[string]*echo.Echo{}, urls: map[string]string{}}
+	e24, err := e24cloud.New(fx, e24cloud.Config{Keys: opts.E24Keys, Skew: opts.E24Skew, Wall: opts.Wall}, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf, e24}, handlers: map[string]*echo.Echo{}, urls: map[string]string{}}
 	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync})
 	if err != nil {
 		return nil, err
@@ -96,7 +101,11 @@ func New(opts Options) (*Simulator, error) {
 		s.store.Close()
 		return nil, err
 	}
-	for _, t := range append([]string{DefaultToken}, opts.Tokens...) {
+	tokens := append([]string{DefaultToken}, opts.Tokens...)
+	for key := range opts.E24Keys {
+		tokens = append(tokens, key)
+	}
+	for _, t := range tokens {
 		if _, err := s.worlds.Declare(t); err != nil {
 			s.store.Close()
 			return nil, fmt.Errorf("token %q: %w", t, err)

@@ -1,0 +1,58 @@
+package e24cloud
+
+import (
+	"encoding/binary"
+	"net/netip"
+
+	"github.com/panelsim/panelsim/internal/apierr"
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+var errPoolExhausted = apierr.Conflict("No free IPv4 address left in the zone.")
+
+func addrUint(s string) uint32 {
+	a := netip.MustParseAddr(s).As4()
+	return binary.BigEndian.Uint32(a[:])
+}
+
+func uintAddr(n uint32) string {
+	var b [4]byte
+	binary.BigEndian.PutUint32(b[:], n)
+	return netip.AddrFrom4(b).String()
+}
+
+// newAddress takes the zone's next free address and stores it as a free-standing IPv4
+// (attached to nothing); id comes from the caller's faker so that it is reproducible.
+func newAddress(tx *state.Tx, zoneID, id string) (*IPv4, error) {
+	var z Zone
+	if err := getRecord(tx, collZones, state.Key(zoneID), &z, errZoneNotFound); err != nil {
+		return nil, err
+	}
+	idx := tx.Index(Name, idxAddress)
+	lo, hi := addrUint(z.Pool.Start), addrUint(z.Pool.End)
+	size := int(hi-lo) + 1
+	for tries := 0; tries < size; tries++ {
+		addr := uintAddr(lo + uint32(z.Next%size))
+		z.Next = (z.Next + 1) % size
+		if idx.Get([]byte(addr)) != nil {
+			continue
+		}
+		if err := idx.Put([]byte(addr), []byte(id)); err != nil {
+			return nil, err
+		}
+		ip := &IPv4{ID: id, Address: addr, ZoneID: zoneID, DHCP: true, Created: tx.Now}
+		if err := putRecord(tx, collZones, state.Key(z.ID), &z); err != nil {
+			return nil, err
+		}
+		return ip, putRecord(tx, collIPs, state.Key(id), ip)
+	}
+	return nil, errPoolExhausted
+}
+
+// releaseAddress deletes an address record and frees it in the zone's pool.
+func releaseAddress(tx *state.Tx, ip *IPv4) error {
+	if err := tx.Index(Name, idxAddress).Delete([]byte(ip.Address)); err != nil {
+		return err
+	}
+	return tx.Coll(Name, collIPs).Delete(state.Key(ip.ID))
+}

@@ -1,0 +1,93 @@
+// Package e24cloud simulates the e24cloud REST API v2: signed requests, virtual machines and
+// their asynchronous state machine, regions, templates, storage volumes, disk images, IPv4
+// addresses, VLANs and the account.
+package e24cloud
+
+import (
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"time"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+
+	"github.com/panelsim/panelsim/internal/world"
+	"github.com/panelsim/panelsim/specs"
+)
+
+// Name is the provider's name in flags, URL lines and the store.
+const Name = "e24cloud"
+
+// DefaultKey is the API key that works out of the box (with the fixtures' default secret).
+const DefaultKey = "panelsim"
+
+// Config is what the simulator tells the provider.
+type Config struct {
+	// Keys are the API keys declared on the command line, with their secrets.
+	Keys map[string]string
+	// Skew is how far a request's X-Date may be from the host's clock (default 15 min).
+	Skew time.Duration
+	// Wall is the host's clock, for the skew check.
+	Wall func() time.Time
+}
+
+// Provider is the e24cloud API.
+type Provider struct {
+	fx   *Fixtures
+	spec *openapi3.T
+	cfg  Config
+	log  *slog.Logger
+}
+
+// New loads the e24cloud document and fixtures.
+func New(fixtures fs.FS, cfg Config, log *slog.Logger) (*Provider, error) {
+	spec, err := specs.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	fx, err := loadFixtures(fixtures)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Skew <= 0 {
+		cfg.Skew = 15 * time.Minute
+	}
+	if cfg.Wall == nil {
+		cfg.Wall = time.Now
+	}
+	return &Provider{fx: fx, spec: spec, cfg: cfg, log: log}, nil
+}
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return Name }
+
+// BasePath implements provider.Provider.
+func (p *Provider) BasePath() string { return "/v2" }
+
+// Spec implements provider.Provider.
+func (p *Provider) Spec() *openapi3.T { return p.spec }
+
+// Runners implements provider.Provider.
+func (p *Provider) Runners() map[string]world.Runner {
+	return map[string]world.Runner{taskVM: p.runVMTask, taskIP: p.runIPTask}
+}
+
+// secretOf is the secret a key signs with when it was not created through the API: the one
+// declared on the command line, else the fixtures' default.
+func (p *Provider) secretOf(key string) string {
+	if s, ok := p.cfg.Keys[key]; ok {
+		return s
+	}
+	return p.fx.DefaultSecret
+}
+
+// faker is a fake-data source that depends only on the fixtures' seed and what it is for.
+func (p *Provider) faker(kind string, n int64) *gofakeit.Faker {
+	h := fnv.New64a()
+	h.Write([]byte(kind))
+	for i := 0; i < 8; i++ {
+		h.Write([]byte{byte(uint64(n) >> (8 * i))})
+	}
+	return gofakeit.New(p.fx.Seed ^ h.Sum64())
+}

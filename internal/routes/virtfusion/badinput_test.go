@@ -77,6 +77,21 @@ func TestBadInput(t *testing.T) {
 		{"backups of an unknown server", "GET", "/backups/server/987654", nil, nil, 404, `{"msg":"server not found"}`},
 		{"unknown dns service", "GET", "/dns/services/PowerDNS", nil, nil, 404, `{"msg":"dns service not found"}`},
 		{"unknown iso", "GET", "/media/iso/987654", nil, nil, 404, `{"msg":"iso not found"}`},
+		{"traffic block for month 26", "POST", "/servers/" + fmt.Sprint(srv) + "/traffic/blocks", `{"month":26,"amount":10}`, nil, 422, "The month field must not be greater than 25."},
+		{"unknown traffic block", "DELETE", "/servers/" + fmt.Sprint(srv) + "/traffic/blocks/77", nil, nil, 404, `{"msg":"traffic block not found"}`},
+		{"traffic allowance that is a word", "PUT", "/servers/" + fmt.Sprint(srv) + "/modify/traffic", `{"traffic":"unlimited"}`, nil, 422, "The traffic field must be an integer."},
+		{"memory beyond the hypervisor", "PUT", "/servers/" + fmt.Sprint(srv) + "/modify/memory", `{"memory":999999}`, nil, 422, "does not have enough free memory"},
+		{"cores without cores nor cpuCores", "PUT", "/servers/" + fmt.Sprint(srv) + "/modify/cpuCores", `{"vcpus":2}`, nil, 422, "The cores field is required."},
+		{"package change to a disabled package", "PUT", "/servers/" + fmt.Sprint(srv) + fmt.Sprintf("/package/%d", pkgDisabled), nil, nil, 422, "The selected package id is invalid."},
+		{"package change to an unknown package", "PUT", "/servers/" + fmt.Sprint(srv) + "/package/987654", nil, nil, 404, `{"msg":"package not found"}`},
+		{"cpu throttle of 100", "PUT", "/servers/" + fmt.Sprint(srv) + "/modify/cpuThrottle", `{"percent":100}`, nil, 422, "The percent field must not be greater than 99."},
+		{"VNC without action nor vnc", "POST", "/servers/" + fmt.Sprint(srv) + "/vnc", `{}`, nil, 422, "The action field is required."},
+		{"owner unchanged", "PUT", "/servers/" + fmt.Sprint(srv) + fmt.Sprintf("/owner/%d", user), nil, nil, 422, "same as the existing owner"},
+		{"owner unknown", "PUT", "/servers/" + fmt.Sprint(srv) + "/owner/987654", nil, nil, 404, `{"msg":"user not found"}`},
+		{"unknown backup plan", "PUT", "/servers/" + fmt.Sprint(srv) + "/backups/plan/9", nil, nil, 404, `{"msg":"backup plan not found"}`},
+		{"backup access type not in the list", "PUT", "/servers/" + fmt.Sprint(srv) + "/backupManager/access", `{"type":"all"}`, nil, 422, "The selected type is invalid."},
+		{"password reset of an unbuilt server", "POST", "/servers/" + fmt.Sprint(srv) + "/resetPassword", nil, nil, 423, `"msg"`},
+		{"password reset for another user", "POST", "/servers/" + fmt.Sprint(srv) + "/resetPassword", `{"user":"admin"}`, nil, 422, "The selected user is invalid."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,6 +128,7 @@ func TestBadInput(t *testing.T) {
 func TestLeniency(t *testing.T) {
 	e := newEnv(t)
 	user := e.user(1)
+	other := e.user(2)
 	tests := []struct {
 		name   string
 		method string
@@ -141,6 +157,15 @@ func TestLeniency(t *testing.T) {
 		{"relStr=false on a password reset", "POST", "/users/1/byExtRelation/resetPassword?relStr=false", "", nil, 201},
 		{"PHP empty array on server login tokens", "POST", "/users/1/serverAuthenticationTokens/1", "[]", nil, 200},
 		{"empty JSON body on login tokens", "POST", "/users/1/authenticationTokens", "", nil, 200},
+		{"traffic allowance as a string (vendor schema)", "PUT", "/servers/1/modify/traffic", `{"traffic":"1000"}`, nil, 201},
+		{"cpuCores instead of cores (WHMCS-EZ)", "PUT", "/servers/1/modify/cpuCores", `{"cpuCores":"1"}`, nil, 201},
+		{"vnc boolean instead of action (WHMCS-EZ)", "POST", "/servers/1/vnc", `{"vnc":"1"}`, nil, 200},
+		{"package change without a body", "PUT", "/servers/1/package/1", "", nil, 200},
+		{"form-encoded memory", "PUT", "/servers/1/modify/memory", "memory=1024", []string{"Content-Type", "application/x-www-form-urlencoded"}, 201},
+		{"traffic block as numeric strings", "POST", "/servers/1/traffic/blocks", `{"month":"1","amount":"100"}`, nil, 201},
+		{"traffic block removal with the documented body", "DELETE", "/servers/1/traffic/blocks/1", `{"month":1,"amount":100}`, nil, 204},
+		{"traffic statistics with a PHP empty array body", "GET", "/servers/1/traffic", "[]", nil, 200},
+		{"owner change with an empty body", "PUT", fmt.Sprintf("/servers/1/owner/%d", other), "[]", nil, 201},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

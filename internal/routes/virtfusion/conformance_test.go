@@ -37,7 +37,7 @@ func newWorld(e *env) *world {
 	w.serverAddress = e.getServer(w.server).String("data", "network", "interfaces", 0, "ipv4", 0, "address")
 	key := e.addKey(w.user, "conformance", keyEd25519)
 	w.paths = map[string]string{
-		"keyId": fmt.Sprint(key), "serviceId": "1", "isoId": "1",
+		"keyId": fmt.Sprint(key), "serviceId": "1", "isoId": "1", "backupPlanId": "1",
 		"serverId": fmt.Sprint(w.server), "hypervisorId": "1", "hypervisorGroupId": "1", "packageId": "1",
 		"serverPackageId": "1", "queueId": fmt.Sprint(w.queue), "userId": fmt.Sprint(w.user), "extRelationId": w.ext,
 		"interface": "primary", "blockId": "1", "newOwnerId": fmt.Sprint(w.user2),
@@ -62,7 +62,13 @@ var prepare = map[string]func(w *world){
 	"removeWhitelistAddress": func(w *world) {
 		w.e.c.Do("POST", fmt.Sprintf("/servers/%d/networkWhitelist", w.server), map[string]any{"interface": "primary", "ip": w.body["ip"], "cidr": 32}).Expect(w.e.t, 201)
 	},
-	"addIPv4Addresses":    func(w *world) { w.body["ip"] = []string{"198.51.100.240", "198.51.100.241"} },
+	"addIPv4Addresses":  func(w *world) { w.body["ip"] = []string{"198.51.100.240", "198.51.100.241"} },
+	"changeServerOwner": func(w *world) { w.paths["userId"] = fmt.Sprint(w.user2) },
+	"removeServerTrafficBlock": func(w *world) {
+		blocks := fmt.Sprintf("/servers/%d/traffic/blocks", w.server)
+		w.e.c.Do("POST", blocks, map[string]any{"month": 1, "amount": 100}).Expect(w.e.t, 201)
+		w.paths["trafficBlockId"] = fmt.Sprint(w.e.c.Do("GET", blocks, nil).Int("data", "assigned", 0, "id"))
+	},
 	"removeIPv4Addresses": func(w *world) { w.body["ip"] = []string{w.serverAddress} },
 }
 

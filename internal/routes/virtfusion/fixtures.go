@@ -94,6 +94,13 @@ type Fixtures struct {
 	// network
 
 	// server settings
+	BackupPlans []struct {
+		ID   int64  `yaml:"id"`
+		Name string `yaml:"name"`
+	} `yaml:"backupPlans"`
+	SettingsTimings struct {
+		ResetPassword int `yaml:"resetPassword"`
+	} `yaml:"settingsTimings"`
 
 	// accounts
 	BackupStorages []struct {
@@ -234,6 +241,9 @@ func (p *Provider) Seed(tx *state.Tx) error {
 	// network
 
 	// server settings
+	if err := p.seedSettings(tx); err != nil {
+		return err
+	}
 
 	// accounts
 	if err := p.seedAccounts(tx); err != nil {

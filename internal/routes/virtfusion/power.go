@@ -93,6 +93,7 @@ func (p *Provider) runPower(tx *state.Tx, task *state.Task) error {
 	case "shutdown", "poweroff":
 		s.Power, s.PoweredOn = powerStopped, nil
 	}
+	consumePending(s, &q, t.Action, now)
 	q.step(now, "server."+t.Action, map[string]any{"success": true, "state": s.Power}, 100)
 	q.finish(now, "")
 	s.ActiveQueue, s.LastTaskOn, s.Updated = 0, &now, now

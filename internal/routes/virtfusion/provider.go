@@ -73,6 +73,8 @@ func (p *Provider) Runners() map[string]world.Runner {
 		taskBuild:  p.runBuild,
 		taskPower:  p.runPower,
 		taskDelete: p.runDelete,
+
+		taskResetPassword: p.runResetPassword,
 	}
 }
 

@@ -54,6 +54,22 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"addIPBlockRange":        p.addIPBlockRange,
 
 		// server settings
+		"getServerTrafficBlocks":   p.getServerTrafficBlocks,
+		"addServerTrafficBlock":    p.addServerTrafficBlock,
+		"removeServerTrafficBlock": p.removeServerTrafficBlock,
+		"getServerTraffic":         p.getServerTraffic,
+		"modifyServerTraffic":      p.modifyServerTraffic,
+		"modifyServerBackupPlan":   p.modifyServerBackupPlan,
+		"changeServerPackage":      p.changeServerPackage,
+		"resetServerPassword":      p.resetServerPassword,
+		"changeServerOwner":        p.changeServerOwner,
+		"toggleServerVnc":          p.toggleServerVnc,
+		"getServerVnc":             p.getServerVnc,
+		"throttleServerCpu":        p.throttleServerCpu,
+		"modifyServerMemory":       p.modifyServerMemory,
+		"modifyServerCpuCores":     p.modifyServerCpuCores,
+		"setServerCustomXml":       p.setServerCustomXml,
+		"modifyServerBackupAccess": p.modifyServerBackupAccess,
 
 		// accounts
 		"modifyUserByExtRelation":              p.modifyUserByExtRelation,

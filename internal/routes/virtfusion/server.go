@@ -76,6 +76,15 @@ type Server struct {
 	Whitelist       []WhitelistEntry `json:"whitelist"`
 
 	// server settings
+	BackupPlanID  int64           `json:"backupPlanId,omitempty"`   // 0 = none
+	BackupAccess  string          `json:"backupAccess,omitempty"`   // backup manager access type, "" = inherit
+	CPUThrottle   int             `json:"cpuThrottle,omitempty"`    // percent
+	CustomXML     customXMLView   `json:"customXml"`                // custom libvirt XML sections
+	VNCPassword   string          `json:"vncPassword,omitempty"`    // generated at create
+	VNCToken      string          `json:"vncToken,omitempty"`       // websocket token, new on each enable
+	TrafficBlocks []TrafficBlock  `json:"trafficBlocks,omitempty"`  // extra traffic bought for a period
+	Pending       []PendingAction `json:"pendingActions,omitempty"` // changes waiting for a power event
+	Uptime        Uptime          `json:"uptime"`                   // when it ran, for traffic statistics
 
 	// accounts
 
@@ -91,6 +100,7 @@ func loadServer(tx *state.Tx, id int64) (*Server, error) {
 }
 
 func saveServer(tx *state.Tx, s *Server) error {
+	s.trackUptime(tx.Now)
 	return tx.Coll(Name, collServers).Put(state.ID(uint64(s.ID)), s)
 }
 

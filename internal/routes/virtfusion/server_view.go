@@ -446,6 +446,9 @@ func (p *Provider) renderServer(tx *state.Tx, s *Server, o renderOptions) (*serv
 	v.Tasks.LastOn = fmtTimePtr(s.LastTaskOn, tsPlain)
 	v.Tasks.Actions.Pending = []any{}
 	v.Settings.DecryptedPassword = o.password
+	if err := p.renderSettings(tx, s, v); err != nil {
+		return nil, err
+	}
 	switch {
 	case o.build:
 	case o.remoteState && s.Built != nil && s.State == stateComplete:
@@ -613,14 +616,10 @@ func viewRemoteState(s *Server, now time.Time) remoteStateView {
 }
 
 // trafficPeriod is the monthly traffic period that contains now; periods start on the day
-// of the month the server was created.
+// of the month the server was created (see periodStart).
 func trafficPeriod(created, now time.Time) (time.Time, time.Time) {
-	day := created.Day()
-	start := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day-1)
-	if start.After(now) {
-		start = time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day-1)
-	}
-	return start, start.AddDate(0, 1, 0).Add(-time.Microsecond)
+	start, next := periodBounds(created, periodIndex(created, now))
+	return start, next.Add(-time.Microsecond)
 }
 
 // screenPNG is the console thumbnail of qemuAgent.os.screen: a small dark screen.

@@ -146,6 +146,7 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 		MAC: strings.ToUpper("00" + f.MacAddress()[2:]), Tag: int64(f.Uint32()), VNCPort: 5900 + h.Alloc.Servers + 1,
 		Timezone: "_default", Power: powerStopped, SSHKeys: []int64{},
 	}
+	p.initSettings(s)
 	if s.IPv4, err = allocateIPv4(tx, h, ipv4, s.ID, 1); err != nil {
 		return nil, err
 	}

@@ -103,6 +103,10 @@ func (p *Provider) viewUserServer(tx *state.Tx, s *Server) (userServerView, erro
 		v.VNC.Enabled = 1
 	}
 	v.Resources.Resources = s.Resources
+	if s.BackupPlanID != 0 {
+		plan := s.BackupPlanID
+		v.BackupPlan = &plan
+	}
 	ui := userServerInterface{Order: 1, Enabled: true, Tag: s.Tag, Name: iface.Name, MAC: s.MAC, InAverage: s.NetworkIn,
 		OutAverage: s.NetworkOut, IPv4: []userServerIPv4{}, IPv6: []any{}}
 	for _, a := range iface.IPv4 {

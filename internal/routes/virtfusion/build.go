@@ -151,6 +151,7 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 		}
 		return saveQueue(tx, &q)
 	}
+	consumePending(s, &q, "boot", tx.Now) // the build boots the server
 	q.finish(tx.Now, "")
 	now := tx.Now
 	s.State, s.CommissionStatus, s.ConfigLevel = stateComplete, 3, 0

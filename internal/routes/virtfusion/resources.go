@@ -73,15 +73,17 @@ func addPending(tx *state.Tx, s *Server, action string, payload map[string]any) 
 // consumePending applies the pending actions a power action satisfies: they become steps of
 // its queue item and leave the server's list.
 func consumePending(s *Server, q *QueueItem, action string, now time.Time) {
-	kept := []PendingAction{}
+	kept, done := []PendingAction{}, []PendingAction{}
 	for _, a := range s.Pending {
 		if !slices.Contains(a.Requires, action) {
 			kept = append(kept, a)
 			continue
 		}
+		done = append(done, a)
 		q.step(now, "server.pending.action", map[string]any{"success": true, "action": a.Action, "payload": a.Payload}, q.Progress)
 	}
 	s.Pending = kept
+	s.activateDisks(done)
 }
 
 // resize gives a server new resources and moves its hypervisor's counters with it; it

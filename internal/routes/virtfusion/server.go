@@ -70,6 +70,7 @@ type Server struct {
 	ActiveQueue       int64        `json:"activeQueue"` // queue item running for the server, 0 when idle
 	LastTaskOn        *time.Time   `json:"lastTaskOn"`
 	DeleteAt          *time.Time   `json:"deleteAt"`
+	ExtraDisks        []ExtraDisk  `json:"extraDisks,omitempty"`
 
 	// network
 	FirewallEnabled bool             `json:"firewallEnabled"`

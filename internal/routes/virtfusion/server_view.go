@@ -439,6 +439,9 @@ func (p *Provider) renderServer(tx *state.Tx, s *Server, o renderOptions) (*serv
 	}
 	v.Network = networkView2{Interfaces: []interfaceView{iface}, SecondaryInterfaces: []interfaceView{}}
 	v.Storage = []diskView{viewDisk(s, &h)}
+	for i, d := range s.ExtraDisks {
+		v.Storage = append(v.Storage, viewExtraDisk(s, &h, d, i+2))
+	}
 	if v.SSHKeys, err = viewSSHKeys(tx, s); err != nil {
 		return nil, err
 	}

@@ -28,6 +28,13 @@ type createServerInput struct {
 	NetworkSpeedOutbound *int    `json:"networkSpeedOutbound"`
 	StorageProfile       *int    `json:"storageProfile"`
 	FirewallRulesets     []int64 `json:"firewallRulesets"`
+
+	AdditionalStorage1Enable   *bool `json:"additionalStorage1Enable"`
+	AdditionalStorage2Enable   *bool `json:"additionalStorage2Enable"`
+	AdditionalStorage1Profile  *int  `json:"additionalStorage1Profile"`
+	AdditionalStorage2Profile  *int  `json:"additionalStorage2Profile"`
+	AdditionalStorage1Capacity *int  `json:"additionalStorage1Capacity"`
+	AdditionalStorage2Capacity *int  `json:"additionalStorage2Capacity"`
 }
 
 func orDefault(v *int, def int) int {
@@ -128,8 +135,16 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
+	disks, err := in.extraDisks()
+	if err != nil {
+		return nil, apierr.Invalid(err.Error())
+	}
+	withDisks := need
+	for _, d := range disks {
+		withDisks.Storage += d.Capacity
+	}
 	ipv4 := orDefault(in.IPv4, 1)
-	h, err := place(tx, g.ID, need, ipv4)
+	h, err := place(tx, g.ID, withDisks, ipv4)
 	if err != nil {
 		return nil, err
 	}
@@ -150,7 +165,18 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	if s.IPv4, err = allocateIPv4(tx, h, ipv4, s.ID, 1); err != nil {
 		return nil, err
 	}
-	h.Alloc.add(need, 1)
+	for _, d := range disks {
+		id, err := tx.Coll(Name, collAddresses).NextID()
+		if err != nil {
+			return nil, err
+		}
+		d.ID, d.Created = int64(id), tx.Now
+		s.ExtraDisks = append(s.ExtraDisks, d)
+		if err := addPending(tx, s, pendingDiskAction(d.Drive), map[string]any{"disk": map[string]any{"id": d.ID, "disk_storage_id": nil}}); err != nil {
+			return nil, err
+		}
+	}
+	h.Alloc.add(withDisks, 1)
 	if err := put(tx, collHypervisors, h.ID, h); err != nil {
 		return nil, err
 	}
@@ -389,7 +415,7 @@ func (p *Provider) runDelete(tx *state.Tx, task *state.Task) error {
 	if err := get(tx, collHypervisors, s.HypervisorID, &h, errHypervisorNotFound); err != nil {
 		return err
 	}
-	h.Alloc.add(s.Resources, -1)
+	h.Alloc.add(s.allocation(), -1)
 	if err := put(tx, collHypervisors, h.ID, &h); err != nil {
 		return err
 	}

@@ -73,6 +73,8 @@ func pathNotFound(param string) string {
 		return "hypervisor group not found"
 	case "serverPackageId":
 		return "package not found"
+	case "packId":
+		return "resource pack not found"
 	}
 	name := strings.TrimSuffix(param, "Id")
 	return openapi.Attribute(name) + " not found"

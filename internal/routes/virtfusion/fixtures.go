@@ -97,6 +97,7 @@ type Fixtures struct {
 	// accounts
 
 	// self service
+	SelfService SelfServiceFixtures `yaml:"selfService"`
 }
 
 // Timings are the durations of asynchronous work, in virtual seconds.
@@ -201,6 +202,9 @@ func (p *Provider) Seed(tx *state.Tx) error {
 	// accounts
 
 	// self service
+	if err := p.seedSelfService(tx); err != nil {
+		return err
+	}
 
 	return nil
 }

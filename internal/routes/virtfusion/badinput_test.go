@@ -92,6 +92,17 @@ func TestBadInput(t *testing.T) {
 		{"backup access type not in the list", "PUT", "/servers/" + fmt.Sprint(srv) + "/backupManager/access", `{"type":"all"}`, nil, 422, "The selected type is invalid."},
 		{"password reset of an unbuilt server", "POST", "/servers/" + fmt.Sprint(srv) + "/resetPassword", nil, nil, 423, `"msg"`},
 		{"password reset for another user", "POST", "/servers/" + fmt.Sprint(srv) + "/resetPassword", `{"user":"admin"}`, nil, 422, "The selected user is invalid."},
+		{"word for credit tokens", "POST", "/selfService/credit/byUserExtRelationId/1", `{"tokens":"lots"}`, nil, 422, "The tokens field must be a number."},
+		{"credit without tokens", "POST", "/selfService/credit/byUserExtRelationId/1", `[]`, nil, 422, "The tokens field is required."},
+		{"credit for an unknown relation", "POST", "/selfService/credit/byUserExtRelationId/987654", `{"tokens":1}`, nil, 404, `{"msg":"ext_relation_id not found"}`},
+		{"unknown credit", "DELETE", "/selfService/credit/987654", nil, nil, 404, `{"msg":"credit not found"}`},
+		{"unknown resource pack", "GET", "/selfService/resourcePack/987654", nil, nil, 404, `{"msg":"resource pack not found"}`},
+		{"word for a resource pack id", "POST", "/selfService/resourcePackServers/abc/suspend", nil, nil, 404, `{"msg":"resource pack not found"}`},
+		{"unknown pack on offer", "POST", "/selfService/resourcePack/byUserExtRelationId/1", `{"packId":987654,"enabled":true}`, nil, 422, "The selected pack id is invalid."},
+		{"server into an unknown resource pack", "POST", "/servers", fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1,"resourcePackId":987654}`, user), nil, 422, "The selected resource pack id is invalid."},
+		{"unknown group profile", "POST", "/selfService/hourlyGroupProfile/byUserExtRelationId/1", `{"profileId":987654}`, nil, 422, "The selected profile id is invalid."},
+		{"report period out of range", "GET", "/selfService/report/byUserExtRelationId/1?period=25", nil, nil, 422, "The period field must not be greater than 24."},
+		{"usage with an impossible date", "GET", "/selfService/usage/byUserExtRelationId/1?period[]=2025-02-30", nil, nil, 422, "The period.0 field must be a valid date."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -166,6 +177,14 @@ func TestLeniency(t *testing.T) {
 		{"traffic block removal with the documented body", "DELETE", "/servers/1/traffic/blocks/1", `{"month":1,"amount":100}`, nil, 204},
 		{"traffic statistics with a PHP empty array body", "GET", "/servers/1/traffic", "[]", nil, 200},
 		{"owner change with an empty body", "PUT", fmt.Sprintf("/servers/1/owner/%d", other), "[]", nil, 201},
+		{"numeric strings for credit", "POST", "/selfService/credit/byUserExtRelationId/1", `{"tokens":"10.5","reference_1":"400"}`, nil, 201},
+		{"form encoded credit", "POST", "/selfService/credit/byUserExtRelationId/1", `tokens=10&reference_2=Top-up`, []string{"Content-Type", "application/x-www-form-urlencoded"}, 201},
+		{"empty reference counts as not sent", "POST", "/selfService/credit/byUserExtRelationId/1", `{"tokens":1,"reference_1":"","reference_2":null}`, nil, 201},
+		{"string booleans for a pack", "POST", "/selfService/resourcePack/byUserExtRelationId/1", `{"packId":"2","enabled":"true"}`, nil, 201},
+		{"empty body on pack suspend", "POST", "/selfService/resourcePackServers/1/suspend", "", nil, 204},
+		{"PHP array query for usage", "GET", "/selfService/usage/byUserExtRelationId/1?period[]=2025-01-01&period[]=2025-01-08&range=w", nil, nil, 200},
+		{"relStr=false as a string", "GET", "/selfService/hourlyStats/byUserExtRelationId/1?relStr=false", nil, nil, 200},
+		{"trailing slash on self service", "GET", "/selfService/currencies/", nil, nil, 200},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

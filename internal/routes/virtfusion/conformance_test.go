@@ -36,7 +36,10 @@ func newWorld(e *env) *world {
 	w.queue = 1
 	w.serverAddress = e.getServer(w.server).String("data", "network", "interfaces", 0, "ipv4", 0, "address")
 	key := e.addKey(w.user, "conformance", keyEd25519)
+	pack := e.c.Do("POST", "/selfService/resourcePack/byUserExtRelationId/1", map[string]any{"packId": 1, "enabled": true}).Expect(e.t, 201).Int("data", "id")
+	credit := e.c.Do("POST", "/selfService/credit/byUserExtRelationId/1", map[string]any{"tokens": 100}).Expect(e.t, 201).Int("data", "id")
 	w.paths = map[string]string{
+		"packId": fmt.Sprint(pack), "creditId": fmt.Sprint(credit), "profileId": "1",
 		"keyId": fmt.Sprint(key), "serviceId": "1", "isoId": "1", "backupPlanId": "1",
 		"serverId": fmt.Sprint(w.server), "hypervisorId": "1", "hypervisorGroupId": "1", "packageId": "1",
 		"serverPackageId": "1", "queueId": fmt.Sprint(w.queue), "userId": fmt.Sprint(w.user), "extRelationId": w.ext,

@@ -75,6 +75,8 @@ func pathNotFound(param string) string {
 		return "package not found"
 	case "keyId":
 		return "ssh key not found"
+	case "packId":
+		return "resource pack not found"
 	}
 	name := strings.TrimSuffix(param, "Id")
 	return openapi.Attribute(name) + " not found"

@@ -141,6 +141,7 @@ type Fixtures struct {
 	} `yaml:"isos"`
 
 	// self service
+	SelfService SelfServiceFixtures `yaml:"selfService"`
 }
 
 // Timings are the durations of asynchronous work, in virtual seconds.
@@ -251,6 +252,9 @@ func (p *Provider) Seed(tx *state.Tx) error {
 	}
 
 	// self service
+	if err := p.seedSelfService(tx); err != nil {
+		return err
+	}
 
 	return nil
 }

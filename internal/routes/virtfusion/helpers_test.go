@@ -16,6 +16,7 @@ const (
 	groupLondon   = 2 // vf-hv3
 	pkgS          = 1 // 1024 MB, 25 GB, 1 core
 	pkgM          = 2 // 2048 MB, 50 GB, 2 cores
+	pkgL          = 3 // 4096 MB, 100 GB, 4 cores
 	pkgWindows    = 4
 	pkgDisabled   = 5
 	tmplDebian12  = 1

@@ -85,5 +85,24 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"getIso":                               p.getIso,
 
 		// self service
+		"addCreditToUser":                    p.addCreditToUser,
+		"cancelCredit":                       p.cancelCredit,
+		"addHourlyGroupProfileToUser":        p.addHourlyGroupProfileToUser,
+		"removeHourlyGroupProfileFromUser":   p.removeHourlyGroupProfileFromUser,
+		"addResourceGroupProfileToUser":      p.addResourceGroupProfileToUser,
+		"removeResourceGroupProfileFromUser": p.removeResourceGroupProfileFromUser,
+		"setHourlyResourcePack":              p.setHourlyResourcePack,
+		"modifyUserAccess":                   p.modifyUserAccess,
+		"addResourcePackToUser":              p.addResourcePackToUser,
+		"getResourcePack":                    p.getResourcePack,
+		"modifyResourcePack":                 p.modifyResourcePack,
+		"deleteResourcePack":                 p.deleteResourcePack,
+		"suspendResourcePackServers":         p.suspendResourcePackServers,
+		"unsuspendResourcePackServers":       p.unsuspendResourcePackServers,
+		"deleteResourcePackServers":          p.deleteResourcePackServers,
+		"getHourlyStats":                     p.getHourlyStats,
+		"getUserUsage":                       p.getUserUsage,
+		"generateReport":                     p.generateReport,
+		"listCurrencies":                     p.listCurrencies,
 	}
 }

@@ -90,6 +90,7 @@ type Server struct {
 	// accounts
 
 	// self service
+	ResourcePackID int64 `json:"resourcePackId,omitempty"` // the user's resource pack the server is in, 0 for none
 }
 
 func loadServer(tx *state.Tx, id int64) (*Server, error) {

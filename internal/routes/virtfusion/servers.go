@@ -29,12 +29,13 @@ type createServerInput struct {
 	StorageProfile       *int    `json:"storageProfile"`
 	FirewallRulesets     []int64 `json:"firewallRulesets"`
 
-	AdditionalStorage1Enable   *bool `json:"additionalStorage1Enable"`
-	AdditionalStorage2Enable   *bool `json:"additionalStorage2Enable"`
-	AdditionalStorage1Profile  *int  `json:"additionalStorage1Profile"`
-	AdditionalStorage2Profile  *int  `json:"additionalStorage2Profile"`
-	AdditionalStorage1Capacity *int  `json:"additionalStorage1Capacity"`
-	AdditionalStorage2Capacity *int  `json:"additionalStorage2Capacity"`
+	AdditionalStorage1Enable   *bool  `json:"additionalStorage1Enable"`
+	AdditionalStorage2Enable   *bool  `json:"additionalStorage2Enable"`
+	AdditionalStorage1Profile  *int   `json:"additionalStorage1Profile"`
+	AdditionalStorage2Profile  *int   `json:"additionalStorage2Profile"`
+	AdditionalStorage1Capacity *int   `json:"additionalStorage1Capacity"`
+	AdditionalStorage2Capacity *int   `json:"additionalStorage2Capacity"`
+	ResourcePackID             *int64 `json:"resourcePackId"` // panelsim: a pack of the owner's to put the server in
 }
 
 func orDefault(v *int, def int) int {
@@ -131,6 +132,10 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
+	pack, err := packForServer(tx, in.ResourcePackID, owner.ID, need)
+	if err != nil {
+		return nil, err
+	}
 	rulesets, err := checkRulesets(tx, in.FirewallRulesets)
 	if err != nil {
 		return nil, err
@@ -181,6 +186,9 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 		return nil, err
 	}
 	if err := indexServer(tx, s, true); err != nil {
+		return nil, err
+	}
+	if err := joinPack(tx, s, pack); err != nil {
 		return nil, err
 	}
 	return s, saveServer(tx, s)
@@ -349,16 +357,21 @@ func (p *Provider) setSuspended(c echo.Context, suspend bool) error {
 		if s.ActiveQueue != 0 {
 			return errBusy
 		}
-		s.Suspended, s.Updated = suspend, tx.Now
-		if suspend {
-			s.Power = powerStopped
-		}
+		s.suspend(suspend, tx.Now)
 		return saveServer(tx, s)
 	})
 	if err != nil {
 		return err
 	}
 	return c.NoContent(http.StatusNoContent)
+}
+
+// suspend suspends (and stops) or unsuspends the server.
+func (s *Server) suspend(on bool, now time.Time) {
+	s.Suspended, s.Updated = on, now
+	if on {
+		s.Power = powerStopped
+	}
 }
 
 // errBusy is the 423 while a job runs for the server.
@@ -377,15 +390,7 @@ func (p *Provider) deleteServer(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if s.DeleteAt != nil {
-			return nil // already on its way out
-		}
-		at := tx.Now.Add(time.Duration(delay) * time.Minute)
-		s.DeleteAt, s.Updated = &at, tx.Now
-		if _, err := tx.Enqueue(Name, taskDelete, at.Add(time.Duration(p.fx.Timings.Delete)*time.Second), deleteTask{s.ID}); err != nil {
-			return err
-		}
-		return saveServer(tx, s)
+		return p.scheduleDelete(tx, s, delay)
 	})
 	if err != nil {
 		return err
@@ -393,8 +398,22 @@ func (p *Provider) deleteServer(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// runDelete destroys a server: its addresses go back to their blocks and its resources to
-// its hypervisor.
+// scheduleDelete marks a server for deletion in delay minutes and queues its teardown; a
+// server already on its way out is left as it is.
+func (p *Provider) scheduleDelete(tx *state.Tx, s *Server, delay int64) error {
+	if s.DeleteAt != nil {
+		return nil
+	}
+	at := tx.Now.Add(time.Duration(delay) * time.Minute)
+	s.DeleteAt, s.Updated = &at, tx.Now
+	if _, err := tx.Enqueue(Name, taskDelete, at.Add(time.Duration(p.fx.Timings.Delete)*time.Second), deleteTask{s.ID}); err != nil {
+		return err
+	}
+	return saveServer(tx, s)
+}
+
+// runDelete destroys a server: its addresses go back to their blocks, its resources to
+// its hypervisor and its share to its resource pack; self service keeps its usage.
 func (p *Provider) runDelete(tx *state.Tx, task *state.Task) error {
 	var t deleteTask
 	if err := json.Unmarshal(task.Data, &t); err != nil {
@@ -420,6 +439,9 @@ func (p *Provider) runDelete(tx *state.Tx, task *state.Task) error {
 		return err
 	}
 	if err := indexServer(tx, s, false); err != nil {
+		return err
+	}
+	if err := serverGone(tx, s); err != nil {
 		return err
 	}
 	return tx.Coll(Name, collServers).Delete(state.ID(uint64(s.ID)))

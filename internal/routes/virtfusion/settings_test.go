@@ -16,7 +16,6 @@ type simtestResponse = simtest.Response
 
 // Fixture ids of the server settings area.
 const (
-	pkgL           = 3 // 4096 MB, 100 GB, 4 cores
 	planDaily      = 1
 	planWeekly     = 2
 	resetSeconds   = 15

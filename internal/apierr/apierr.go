@@ -20,11 +20,15 @@ const (
 	KindConflict
 	// KindForbidden: the token may not do this (403).
 	KindForbidden
+	// KindStatus: an answer with a given status (a scenario's), worded by the provider.
+	KindStatus
 )
 
 // Error is an error a client is meant to see.
 type Error struct {
 	Kind Kind
+	// Status is the status of a KindStatus error.
+	Status int
 	// Messages: one for most kinds; a list for KindInvalid.
 	Messages []string
 }
@@ -56,3 +60,8 @@ func Conflict(msg string) *Error { return &Error{Kind: KindConflict, Messages: [
 
 // Forbidden says what the token may not do.
 func Forbidden(msg string) *Error { return &Error{Kind: KindForbidden, Messages: []string{msg}} }
+
+// Status is an error answered with status code, in the provider's shape, saying msg.
+func Status(code int, msg string) *Error {
+	return &Error{Kind: KindStatus, Status: code, Messages: []string{msg}}
+}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/panelsim/panelsim/internal/clock"
 	"github.com/panelsim/panelsim/internal/journal"
+	"github.com/panelsim/panelsim/internal/scenarios"
 	"github.com/panelsim/panelsim/internal/state"
 	"github.com/panelsim/panelsim/internal/world"
 )
@@ -29,6 +30,7 @@ type Deps struct {
 	AdminToken string
 	Providers  []string
 	Clock      clock.Mode
+	Scenarios  *scenarios.Engine
 }
 
 type api struct{ Deps }
@@ -47,6 +49,10 @@ func Register(g *echo.Group, d Deps) {
 	g.GET("/journal", a.withWorld(a.listJournal))
 	g.DELETE("/journal", a.withWorld(a.clearJournal))
 	g.GET("/worlds", a.listWorlds)
+	g.GET("/scenarios", a.withWorld(a.listScenarios))
+	g.POST("/scenarios", a.withWorld(a.postScenario))
+	g.POST("/scenarios/*", a.withWorld(a.switchScenario))
+	g.DELETE("/scenarios/*", a.withWorld(a.deleteScenario))
 }
 
 // problem is the control API's error body.
@@ -155,6 +161,7 @@ func (a *api) reset(c echo.Context, w *world.World) error {
 	if err := w.Reset(); err != nil {
 		return err
 	}
+	a.Scenarios.Forget(w.ID)
 	v, err := viewClock(w)
 	if err != nil {
 		return err

@@ -17,7 +17,17 @@ const (
 	keyWorld      = "panelsim.world"
 	keyInput      = "panelsim.input"
 	keyOperation  = "panelsim.operation"
+	keyRule       = "panelsim.rule"
 )
+
+// SetRule records which scenario rules fired for the request (for the journal).
+func SetRule(c echo.Context, label string) { c.Set(keyRule, label) }
+
+// Rule is what SetRule recorded, "" when no rule fired.
+func Rule(c echo.Context) string {
+	s, _ := c.Get(keyRule).(string)
+	return s
+}
 
 // KeepRequestURI is a pre-routing middleware that remembers the request target as the client
 // sent it, before the trailing slash is taken off (e24cloud signs it).

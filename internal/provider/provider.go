@@ -10,6 +10,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
+	"github.com/panelsim/panelsim/internal/scenarios"
 	"github.com/panelsim/panelsim/internal/state"
 	"github.com/panelsim/panelsim/internal/world"
 )
@@ -19,6 +20,15 @@ import (
 // credential has found its world, with the raw body; an error is answered as Unauthorized.
 type Authenticator interface {
 	Authenticate(c echo.Context, w *world.World, body []byte) error
+}
+
+// Faulter is implemented by providers with domain faults that scenarios can set off: a build
+// that fails, a hypervisor in maintenance, a server that vanishes. Fault applies one to the
+// world for the request r, in the world's state; undo (may be nil) reverses it when the
+// scenario is deactivated.
+type Faulter interface {
+	Faults() []string
+	Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (undo func() error, err error)
 }
 
 // Provider is one simulated panel API.

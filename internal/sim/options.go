@@ -1,6 +1,7 @@
 package sim
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"time"
@@ -53,6 +54,9 @@ type Options struct {
 	OnResponseViolation func(provider, operation string, err error)
 	// NoSync skips fsync on commit (benchmarks).
 	NoSync bool
+	// Sleep waits a scenario's latency (default: on the wall clock, until the client gives
+	// up); tests inject their own.
+	Sleep func(ctx context.Context, d time.Duration) error
 	// TaskTick is how often a real clock looks for due tasks (default 50 ms).
 	TaskTick time.Duration
 	// Logger receives the simulator's logs; nil discards them.

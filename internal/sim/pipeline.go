@@ -27,12 +27,19 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 		if !ok {
 			return p.Unauthorized(c)
 		}
+		provider.SetWorld(c, w)
+		answered, after, err := s.applyScenarios(c, p, w, scenarioRequest(c, p, op, body))
+		if answered || err != nil {
+			return err
+		}
+		if after != nil {
+			c.Set(keyAfter, after)
+		}
 		if auth, ok := p.(provider.Authenticator); ok {
 			if err := auth.Authenticate(c, w, body); err != nil {
 				return p.Unauthorized(c)
 			}
 		}
-		provider.SetWorld(c, w)
 		if err := w.CatchUp(); err != nil {
 			return err
 		}
@@ -46,6 +53,9 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 	translated := func(c echo.Context) error {
 		if err := next(c); err != nil && !c.Response().Committed {
 			p.WriteError(c, err)
+		}
+		if after, ok := c.Get(keyAfter).(func()); ok {
+			after()
 		}
 		return nil
 	}
@@ -62,6 +72,9 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 		return nil
 	}
 }
+
+// keyAfter holds what runs once the answer is written (a scenario's truncation).
+const keyAfter = "panelsim.after"
 
 // readBody reads the whole body, refusing one over limit with 413.
 func readBody(r *http.Request, limit int64) ([]byte, error) {
@@ -108,7 +121,7 @@ func (s *Simulator) journal(p provider.Provider) echo.MiddlewareFunc {
 			w.Journal.Add(journal.Entry{
 				Time: w.Now(), WallTime: start.UTC(), Provider: p.Name(), Operation: provider.Operation(c),
 				Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: c.Response().Status,
-				Millis: float64(time.Since(start).Microseconds()) / 1000,
+				Millis: float64(time.Since(start).Microseconds()) / 1000, Rule: provider.Rule(c),
 			})
 			return nil
 		}

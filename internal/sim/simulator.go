@@ -5,9 +5,11 @@ package sim
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -22,6 +24,7 @@ import (
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/e24cloud"
 	"github.com/panelsim/panelsim/internal/routes/virtfusion"
+	"github.com/panelsim/panelsim/internal/scenarios"
 	"github.com/panelsim/panelsim/internal/state"
 	"github.com/panelsim/panelsim/internal/world"
 )
@@ -34,6 +37,8 @@ type Simulator struct {
 	worlds    *world.Registry
 	providers []provider.Provider
 	handlers  map[string]*echo.Echo
+	scenarios *scenarios.Engine
+	closing   chan struct{} // closed when the simulator stops: hung requests let go
 
 	mu      sync.Mutex
 	servers []*http.Server
@@ -61,6 +66,9 @@ func New(opts Options) (*Simulator, error) {
 	if opts.Wall == nil {
 		opts.Wall = time.Now
 	}
+	if opts.Sleep == nil {
+		opts.Sleep = sleepWall
+	}
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -81,7 +89,11 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf, e24}, handlers: map[string]*echo.Echo{}, urls: map[string]string{}}
+	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf, e24}, handlers: map[string]*echo.Echo{}, urls: map[string]string{},
+		closing: make(chan struct{})}
+	if s.scenarios, err = s.loadScenarios(fx); err != nil {
+		return nil, err
+	}
 	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync})
 	if err != nil {
 		return nil, err
@@ -120,6 +132,23 @@ func New(opts Options) (*Simulator, error) {
 		s.handlers[p.Name()] = e
 	}
 	return s, nil
+}
+
+// loadScenarios reads the scenario library of the fixtures, checked against the providers'
+// domain faults.
+func (s *Simulator) loadScenarios(fx fs.FS) (*scenarios.Engine, error) {
+	lib, err := scenarios.LoadLibrary(fx)
+	if err != nil {
+		return nil, err
+	}
+	faults := map[string][]string{}
+	for _, p := range s.providers {
+		faults[p.Name()] = []string{}
+		if f, ok := p.(provider.Faulter); ok {
+			faults[p.Name()] = f.Faults()
+		}
+	}
+	return scenarios.NewEngine(lib, faults)
 }
 
 // seed fills a new world with every provider's fixtures, in one transaction.
@@ -178,6 +207,9 @@ func (s *Simulator) Start() error {
 		if tlsConf != nil {
 			scheme = "https"
 			srv.TLSConfig = tlsConf
+			// HTTP/1.1 only: scenarios that drop or cut a connection take it over, which HTTP/2
+			// does not allow.
+			srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
 		}
 		url := scheme + "://" + ln.Addr().String()
 		s.mu.Lock()
@@ -220,6 +252,7 @@ func (s *Simulator) Close() error {
 	}
 	s.closed = true
 	servers := s.servers
+	close(s.closing)
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

@@ -39,8 +39,12 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 	case errors.As(err, &ae):
 		status := map[apierr.Kind]int{apierr.KindNotFound: http.StatusNotFound, apierr.KindInvalid: http.StatusBadRequest,
 			apierr.KindLocked: http.StatusConflict, apierr.KindConflict: http.StatusConflict,
-			apierr.KindUnavailable: http.StatusServiceUnavailable, apierr.KindForbidden: http.StatusForbidden}[ae.Kind]
-		c.JSON(status, failure{Error: strings.Join(ae.Messages, " ")})
+			apierr.KindUnavailable: http.StatusServiceUnavailable, apierr.KindForbidden: http.StatusForbidden, apierr.KindStatus: ae.Status}[ae.Kind]
+		msg := strings.Join(ae.Messages, " ")
+		if msg == "" {
+			msg = http.StatusText(status)
+		}
+		c.JSON(status, failure{Error: msg})
 	case errors.As(err, &ve):
 		c.JSON(http.StatusBadRequest, failure{Error: strings.Join(ve.Messages(), " ")})
 	case errors.As(err, &pe):

@@ -28,6 +28,9 @@ func newAddress(tx *state.Tx, zoneID, id string) (*IPv4, error) {
 	if err := getRecord(tx, collZones, state.Key(zoneID), &z, errZoneNotFound); err != nil {
 		return nil, err
 	}
+	if z.Exhausted {
+		return nil, errPoolExhausted
+	}
 	idx := tx.Index(Name, idxAddress)
 	lo, hi := addrUint(z.Pool.Start), addrUint(z.Pool.End)
 	size := int(hi-lo) + 1
@@ -55,4 +58,13 @@ func releaseAddress(tx *state.Tx, ip *IPv4) error {
 		return err
 	}
 	return tx.Coll(Name, collIPs).Delete(state.Key(ip.ID))
+}
+
+// hasFreeAddress reports whether the zone's pool can still hand out an address.
+func hasFreeAddress(tx *state.Tx, z *Zone) bool {
+	if z.Exhausted {
+		return false
+	}
+	lo, hi := addrUint(z.Pool.Start), addrUint(z.Pool.End)
+	return tx.Index(Name, idxAddress).Count() < int(hi-lo)+1
 }

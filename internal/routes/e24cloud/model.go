@@ -71,6 +71,8 @@ type Zone struct {
 	Order  int    `json:"order"` // the fixtures' order, in which regions and zones are listed
 	Pool   Range  `json:"pool"`
 	Next   int    `json:"next"`
+	// Exhausted makes the pool hand out nothing (a scenario's fault).
+	Exhausted bool `json:"exhausted,omitempty"`
 }
 
 // Template is an installable operating system.

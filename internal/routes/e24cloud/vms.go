@@ -115,6 +115,9 @@ func (p *Provider) newVM(tx *state.Tx, in *createVMInput) (*VM, error) {
 	if err := getRecord(tx, collZones, state.Key(v.ComputeZoneID), &z, apierr.Invalid("The selected compute_zone_id is invalid.")); err != nil {
 		return nil, err
 	}
+	if !hasFreeAddress(tx, &z) {
+		return nil, errPoolExhausted // the install could not give it an address
+	}
 	seq, err := tx.Coll(Name, collVMs).NextID()
 	if err != nil {
 		return nil, err

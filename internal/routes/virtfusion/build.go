@@ -142,6 +142,9 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 	if err := get(tx, collQueue, t.QueueID, &q, errQueueNotFound); err != nil {
 		return err
 	}
+	if s.FailBuild != "" && buildSteps[t.Step] == failingStep {
+		return failBuild(tx, s, &q, s.FailBuild)
+	}
 	last := t.Step == len(buildSteps)-1
 	q.step(tx.Now, buildSteps[t.Step], map[string]any{"success": true}, (t.Step+1)*100/len(buildSteps))
 	if !last {

@@ -50,6 +50,8 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 			c.JSON(http.StatusConflict, msgBody{ae.Message()})
 		case apierr.KindForbidden:
 			c.JSON(http.StatusForbidden, msgBody{ae.Message()})
+		case apierr.KindStatus:
+			writeStatus(c, ae.Status, ae.Message())
 		}
 	case errors.As(err, &ve):
 		c.JSON(http.StatusUnprocessableEntity, errorsBody{ve.Messages()})
@@ -60,6 +62,25 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 	default:
 		p.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		c.JSON(http.StatusInternalServerError, messageBody{"Server Error"})
+	}
+}
+
+// writeStatus answers any status the way the panel shapes it: 422 as a list of errors, the
+// panel's own refusals as {"msg"}, everything else (Laravel's) as {"message"}.
+func writeStatus(c echo.Context, status int, msg string) {
+	if msg == "" {
+		msg = map[int]string{429: "Too Many Attempts.", 500: "Server Error", 503: "Service Unavailable"}[status]
+	}
+	if msg == "" {
+		msg = http.StatusText(status)
+	}
+	switch status {
+	case http.StatusUnprocessableEntity:
+		c.JSON(status, errorsBody{[]string{msg}})
+	case http.StatusNotFound, http.StatusLocked, http.StatusConflict, http.StatusForbidden:
+		c.JSON(status, msgBody{msg})
+	default:
+		c.JSON(status, messageBody{msg})
 	}
 }
 

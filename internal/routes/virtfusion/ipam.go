@@ -54,6 +54,14 @@ func (b *IPBlock) total() int {
 	return n
 }
 
+// free is how many addresses (subnets) the block can still hand out.
+func (b *IPBlock) free() int {
+	if !b.Enabled || b.Exhausted {
+		return 0
+	}
+	return b.total() - b.Used
+}
+
 // at is the i-th address (IPv4) or subnet (IPv6) of the block.
 func (b *IPBlock) at(i int) string {
 	if b.Type == 6 {
@@ -94,9 +102,7 @@ func freeIPv4(tx *state.Tx, h *Hypervisor) (int, error) {
 	}
 	free := 0
 	for _, b := range blocks {
-		if b.Enabled {
-			free += b.total() - b.Used
-		}
+		free += b.free()
 	}
 	return free, nil
 }
@@ -111,7 +117,7 @@ func allocate(tx *state.Tx, blocks []*IPBlock, index string, n int, server int64
 	idx := tx.Index(Name, index)
 	for _, b := range blocks {
 		total := b.total()
-		for tries := 0; len(out) < n && b.Enabled && b.Used < total && tries < total; tries++ {
+		for tries := 0; len(out) < n && b.free() > 0 && tries < total; tries++ {
 			addr := b.at(b.Next % total)
 			b.Next = (b.Next + 1) % total
 			if idx.Get([]byte(addr)) != nil {

@@ -74,11 +74,11 @@ func viewIPBlock(b *IPBlock) ipBlockView {
 		v.IPv6.Gateway, v.IPv6.Resolvers, v.IPv6.Subnet = strPtr(b.Gateway), rs, strPtr(b.Subnet)
 		v.IPv6.From, v.IPv6.To = b.Prefix, b.Cidr
 		v.IPv6.Total, v.IPv6.GeneratedTotal, v.IPv6.UsedTotal = total, total, used
-		v.IPv6.FreeTotal, v.IPv6.FreeGenerated = total-used, total-used
+		v.IPv6.FreeTotal, v.IPv6.FreeGenerated = b.free(), b.free()
 		return v
 	}
 	v.IPv4.Gateway, v.IPv4.Netmask, v.IPv4.Resolvers = strPtr(b.Gateway), strPtr(b.Netmask), rs
-	v.IPv4.Total, v.IPv4.UsedTotal, v.IPv4.FreeTotal = total, used, total-used
+	v.IPv4.Total, v.IPv4.UsedTotal, v.IPv4.FreeTotal = total, used, b.free()
 	return v
 }
 

@@ -75,6 +75,9 @@ type Hypervisor struct {
 	Created        time.Time `json:"created"`
 	Updated        time.Time `json:"updated"`
 	Alloc          Alloc     `json:"alloc"`
+	// Exhausted makes the hypervisor refuse new servers as if it were full (a scenario's
+	// fault); nothing shows it.
+	Exhausted bool `json:"exhausted,omitempty"`
 }
 
 // Alloc is what the servers on a hypervisor take from it.
@@ -114,6 +117,8 @@ type IPBlock struct {
 	Enabled   bool      `json:"enabled"`
 	Used      int       `json:"used"`
 	Next      int       `json:"next"` // where the next search for a free address starts
+	// Exhausted makes the block hand out nothing and count nothing free (a scenario's fault).
+	Exhausted bool      `json:"exhausted,omitempty"`
 	Created   time.Time `json:"created"`
 	Updated   time.Time `json:"updated"`
 }

@@ -41,7 +41,7 @@ func place(tx *state.Tx, group int64, need Resources, ipv4 int) (*Hypervisor, er
 
 // fits reports whether a hypervisor has room for need on top of what it holds.
 func fits(h *Hypervisor, need Resources) bool {
-	return (h.MaxServers == 0 || h.Alloc.Servers < h.MaxServers) &&
+	return !h.Exhausted && (h.MaxServers == 0 || h.Alloc.Servers < h.MaxServers) &&
 		h.Alloc.Memory+need.Memory <= h.MaxMemory &&
 		h.Alloc.CPUCores+need.CPUCores <= h.MaxCPU &&
 		h.Alloc.Storage+need.Storage <= h.StorageMax

@@ -71,6 +71,8 @@ type Server struct {
 	LastTaskOn        *time.Time   `json:"lastTaskOn"`
 	DeleteAt          *time.Time   `json:"deleteAt"`
 	ExtraDisks        []ExtraDisk  `json:"extraDisks,omitempty"`
+	// FailBuild, when set, is why the server's next build fails (a scenario's fault).
+	FailBuild string `json:"failBuild,omitempty"`
 
 	// network
 	FirewallEnabled bool             `json:"firewallEnabled"`

@@ -1,0 +1,279 @@
+package scenarios
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sort"
+	"sync"
+	"time"
+)
+
+// Engine keeps the scenario library and, per world, the posted and active scenarios.
+type Engine struct {
+	library map[string]*Scenario
+	faults  map[string][]string // provider -> fault names it supports
+	mu      sync.Mutex
+	worlds  map[string]*worldSet
+}
+
+// worldSet is one world's scenarios.
+type worldSet struct {
+	posted map[string]*Scenario
+	active []*active
+	rnd    *rand.Rand
+}
+
+// active is an activated scenario with its counters.
+type active struct {
+	scenario *Scenario
+	matched  []int
+	fired    []int
+	undo     []func() error // what its domain faults undo on deactivation
+}
+
+// NewEngine makes an engine over a library. faults lists each provider's domain faults.
+func NewEngine(library []*Scenario, faults map[string][]string) (*Engine, error) {
+	e := &Engine{library: map[string]*Scenario{}, faults: faults, worlds: map[string]*worldSet{}}
+	for _, s := range library {
+		if err := s.Check(faults); err != nil {
+			return nil, err
+		}
+		s.Source = "library"
+		e.library[s.Name] = s
+	}
+	return e, nil
+}
+
+func (e *Engine) set(world string) *worldSet {
+	ws := e.worlds[world]
+	if ws == nil {
+		seed := uint64(0)
+		for _, c := range world {
+			seed = seed*131 + uint64(c)
+		}
+		ws = &worldSet{posted: map[string]*Scenario{}, rnd: rand.New(rand.NewPCG(seed, 0x5eed))}
+		e.worlds[world] = ws
+	}
+	return ws
+}
+
+// Post adds (or replaces) a scenario of one world's own.
+func (e *Engine) Post(world string, s *Scenario, source string) error {
+	if err := s.Check(e.faults); err != nil {
+		return err
+	}
+	if _, ok := e.library[s.Name]; ok {
+		return fmt.Errorf("scenario %s is in the library; post it under another name", s.Name)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s.Source = source
+	e.set(world).posted[s.Name] = s
+	return nil
+}
+
+// ErrUnknown is returned for a scenario name the world does not know.
+var ErrUnknown = fmt.Errorf("no such scenario")
+
+// Delete removes a posted scenario (deactivating it first).
+func (e *Engine) Delete(world, name string) error {
+	if _, err := e.Deactivate(world, name); err != nil {
+		return err
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ws := e.set(world)
+	if _, ok := ws.posted[name]; !ok {
+		return ErrUnknown
+	}
+	delete(ws.posted, name)
+	return nil
+}
+
+func (e *Engine) lookup(ws *worldSet, name string) *Scenario {
+	if s := ws.posted[name]; s != nil {
+		return s
+	}
+	return e.library[name]
+}
+
+// Activate turns a scenario on in a world, with fresh counters. Activating an active
+// scenario starts its counters again.
+func (e *Engine) Activate(world, name string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ws := e.set(world)
+	s := e.lookup(ws, name)
+	if s == nil {
+		return ErrUnknown
+	}
+	for i, a := range ws.active {
+		if a.scenario.Name == name {
+			ws.active = append(ws.active[:i], ws.active[i+1:]...)
+			break
+		}
+	}
+	ws.active = append(ws.active, &active{scenario: s, matched: make([]int, len(s.Rules)), fired: make([]int, len(s.Rules))})
+	return nil
+}
+
+// Deactivate turns a scenario off and undoes the domain faults it applied; it reports
+// whether it was active.
+func (e *Engine) Deactivate(world, name string) (bool, error) {
+	e.mu.Lock()
+	ws := e.set(world)
+	if e.lookup(ws, name) == nil {
+		e.mu.Unlock()
+		return false, ErrUnknown
+	}
+	var gone *active
+	for i, a := range ws.active {
+		if a.scenario.Name == name {
+			gone = a
+			ws.active = append(ws.active[:i], ws.active[i+1:]...)
+			break
+		}
+	}
+	e.mu.Unlock()
+	if gone == nil {
+		return false, nil
+	}
+	for i := len(gone.undo) - 1; i >= 0; i-- {
+		if err := gone.undo[i](); err != nil {
+			return true, err
+		}
+	}
+	return true, nil
+}
+
+// Forget drops everything a world had: its posted and active scenarios (a world reset).
+func (e *Engine) Forget(world string) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	delete(e.worlds, world)
+}
+
+// Firing is a rule that fired for a request.
+type Firing struct {
+	Label  string // "<scenario>#<rule>"
+	Action *Action
+	owner  *active
+}
+
+// AddUndo records what undoes the firing's domain fault when its scenario is deactivated.
+func (f *Firing) AddUndo(e *Engine, undo func() error) {
+	if undo == nil {
+		return
+	}
+	e.mu.Lock()
+	f.owner.undo = append(f.owner.undo, undo)
+	e.mu.Unlock()
+}
+
+// Fire matches a request against a world's active scenarios of its provider and returns the
+// rules that fire, in order, up to and including the first that answers the request itself.
+func (e *Engine) Fire(world string, r *Request) []Firing {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ws := e.worlds[world]
+	if ws == nil || len(ws.active) == 0 {
+		return nil
+	}
+	var out []Firing
+	for _, a := range ws.active {
+		if a.scenario.Provider() != r.Provider {
+			continue
+		}
+		for i := range a.scenario.Rules {
+			rule := &a.scenario.Rules[i]
+			if !rule.Match.matches(r) {
+				continue
+			}
+			a.matched[i]++
+			if a.matched[i] <= rule.Skip || (rule.Times > 0 && a.fired[i] >= rule.Times) {
+				continue
+			}
+			if rule.Probability > 0 && ws.rnd.Float64() >= rule.Probability {
+				continue
+			}
+			a.fired[i]++
+			label := fmt.Sprintf("%s#%d", a.scenario.Name, i+1)
+			if rule.Name != "" {
+				label = a.scenario.Name + "#" + rule.Name
+			}
+			out = append(out, Firing{Label: label, Action: &rule.Action, owner: a})
+			if rule.Action.terminal() {
+				return out
+			}
+		}
+	}
+	return out
+}
+
+// Delay is how long a latency action waits, drawn from the world's random source.
+func (e *Engine) Delay(world string, l *Latency) time.Duration {
+	if l.Max <= l.Min {
+		return l.Min
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return l.Min + time.Duration(e.set(world).rnd.Int64N(int64(l.Max-l.Min)+1))
+}
+
+// Listing is GET /_sim/scenarios: the scenarios a world can activate and what is active.
+type Listing struct {
+	Library []Summary      `json:"library"`
+	Active  []ActiveReport `json:"active"`
+}
+
+// Summary names a scenario.
+type Summary struct {
+	Name        string `json:"name"`
+	Description string `json:"description"`
+	Source      string `json:"source"`
+	Rules       int    `json:"rules"`
+}
+
+// ActiveReport is an active scenario with, per rule, how often it matched and fired.
+type ActiveReport struct {
+	Name  string       `json:"name"`
+	Rules []RuleReport `json:"rules"`
+}
+
+// RuleReport counts one rule.
+type RuleReport struct {
+	Rule    string `json:"rule"`
+	Match   Match  `json:"match"`
+	Matched int    `json:"matched"`
+	Fired   int    `json:"fired"`
+}
+
+// List describes a world's scenarios.
+func (e *Engine) List(world string) Listing {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ws := e.set(world)
+	out := Listing{Library: []Summary{}, Active: []ActiveReport{}}
+	add := func(s *Scenario) {
+		out.Library = append(out.Library, Summary{Name: s.Name, Description: s.Description, Source: s.Source, Rules: len(s.Rules)})
+	}
+	for _, s := range e.library {
+		add(s)
+	}
+	for _, s := range ws.posted {
+		add(s)
+	}
+	sort.Slice(out.Library, func(i, j int) bool { return out.Library[i].Name < out.Library[j].Name })
+	for _, a := range ws.active {
+		rep := ActiveReport{Name: a.scenario.Name}
+		for i, r := range a.scenario.Rules {
+			label := fmt.Sprint(i + 1)
+			if r.Name != "" {
+				label = r.Name
+			}
+			rep.Rules = append(rep.Rules, RuleReport{Rule: label, Match: r.Match, Matched: a.matched[i], Fired: a.fired[i]})
+		}
+		out.Active = append(out.Active, rep)
+	}
+	return out
+}

@@ -1,0 +1,182 @@
+package sim
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/apierr"
+	"github.com/panelsim/panelsim/internal/openapi"
+	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/scenarios"
+	"github.com/panelsim/panelsim/internal/world"
+)
+
+// maxHang is how long a hung request is held when the client never gives up.
+const maxHang = 10 * time.Minute
+
+// scenarioRequest describes a request for rule matching.
+func scenarioRequest(c echo.Context, p provider.Provider, op *openapi.Operation, body []byte) *scenarios.Request {
+	r := &scenarios.Request{Provider: p.Name(), Operation: op.ID, Method: c.Request().Method, Path: c.Request().URL.Path,
+		Params: map[string]string{}, Query: c.Request().URL.Query(), Body: map[string]any{}}
+	for i, name := range c.ParamNames() {
+		r.Params[name] = c.ParamValues()[i]
+	}
+	if len(body) > 0 {
+		json.Unmarshal(body, &r.Body) // a body that is not a JSON object simply has no fields
+	}
+	return r
+}
+
+// applyScenarios runs the rules of the world's active scenarios that fire for the request.
+// It reports whether one of them answered the request (the handler must not run); after,
+// when not nil, is to run once the handler has answered (a truncated answer).
+func (s *Simulator) applyScenarios(c echo.Context, p provider.Provider, w *world.World, req *scenarios.Request) (answered bool, after func(), err error) {
+	firings := s.scenarios.Fire(w.ID, req)
+	if len(firings) == 0 {
+		return false, nil, nil
+	}
+	labels := make([]string, len(firings))
+	for i, f := range firings {
+		labels[i] = f.Label
+	}
+	provider.SetRule(c, strings.Join(labels, ","))
+	for _, f := range firings {
+		a := f.Action
+		if a.Latency != nil {
+			if err := s.opts.Sleep(c.Request().Context(), s.scenarios.Delay(w.ID, a.Latency)); err != nil {
+				return true, nil, nil // the client gave up while waiting
+			}
+		}
+		if a.Fault != "" {
+			faulter, ok := p.(provider.Faulter)
+			if !ok {
+				return false, nil, fmt.Errorf("%s has no domain faults", p.Name())
+			}
+			undo, err := faulter.Fault(w, a.Fault, a.Params, req)
+			if err != nil {
+				return false, nil, err
+			}
+			f.AddUndo(s.scenarios, undo)
+		}
+		for k, v := range a.Headers {
+			c.Response().Header().Set(k, v)
+		}
+		if a.Truncate {
+			after = truncate(c)
+		}
+		if answered, err := s.answer(c, p, a); answered || err != nil {
+			return answered, nil, err
+		}
+	}
+	return false, after, nil
+}
+
+// answer carries out an action that answers the request itself.
+func (s *Simulator) answer(c echo.Context, p provider.Provider, a *scenarios.Action) (bool, error) {
+	switch {
+	case a.Drop:
+		return true, dropConnection(c)
+	case a.Hang:
+		select {
+		case <-c.Request().Context().Done():
+		case <-s.closing:
+		case <-time.After(maxHang):
+		}
+		return true, dropConnection(c)
+	case a.Malformed:
+		return true, c.Blob(http.StatusOK, echo.MIMEApplicationJSON, []byte(`{"data":{"id":1,"state":"compl`))
+	case a.Unauthorized:
+		return true, p.Unauthorized(c)
+	case a.RetryAfter > 0:
+		c.Response().Header().Set("Retry-After", strconv.Itoa(a.RetryAfter))
+		p.WriteError(c, apierr.Status(http.StatusTooManyRequests, a.Message))
+		return true, nil
+	case a.Status != 0 && a.Body != nil:
+		if raw, ok := a.Body.(string); ok {
+			return true, c.Blob(a.Status, contentType(c, echo.MIMEApplicationJSON), []byte(raw))
+		}
+		return true, c.JSON(a.Status, a.Body)
+	case a.Status != 0:
+		p.WriteError(c, apierr.Status(a.Status, a.Message))
+		return true, nil
+	}
+	return false, nil
+}
+
+func contentType(c echo.Context, def string) string {
+	if ct := c.Response().Header().Get(echo.HeaderContentType); ct != "" {
+		return ct
+	}
+	return def
+}
+
+// dropConnection closes the client's connection without an answer.
+func dropConnection(c echo.Context) error {
+	conn, _, err := http.NewResponseController(c.Response().Writer).Hijack()
+	if err != nil {
+		return err
+	}
+	return conn.Close()
+}
+
+// truncate lets the handler answer into a buffer; the function it returns sends half of the
+// answer under the full Content-Length and closes the connection, as when a proxy or the
+// panel dies mid-answer.
+func truncate(c echo.Context) func() {
+	buf := &truncatingWriter{ResponseWriter: c.Response().Writer}
+	c.Response().Writer = buf
+	return buf.finish
+}
+
+type truncatingWriter struct {
+	http.ResponseWriter
+	status int
+	body   bytes.Buffer
+}
+
+func (w *truncatingWriter) WriteHeader(code int) { w.status = code }
+func (w *truncatingWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.body.Write(b)
+}
+
+// finish writes the cut answer straight to the connection and closes it.
+func (w *truncatingWriter) finish() {
+	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return
+	}
+	defer conn.Close()
+	out := bufio.NewWriter(rw)
+	fmt.Fprintf(out, "HTTP/1.1 %d %s\r\n", w.status, http.StatusText(w.status))
+	h := w.Header().Clone()
+	h.Set("Content-Length", strconv.Itoa(w.body.Len()))
+	h.Set("Connection", "close")
+	h.Write(out)
+	out.WriteString("\r\n")
+	out.Write(w.body.Bytes()[:w.body.Len()/2])
+	out.Flush()
+}
+
+// sleepWall waits d on the wall clock, or until ctx ends.
+func sleepWall(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -144,6 +143,9 @@ type truncatingWriter struct {
 }
 
 func (w *truncatingWriter) WriteHeader(code int) { w.status = code }
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *truncatingWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 func (w *truncatingWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
@@ -158,7 +160,7 @@ func (w *truncatingWriter) finish() {
 		return
 	}
 	defer conn.Close()
-	out := bufio.NewWriter(rw)
+	out := rw.Writer
 	fmt.Fprintf(out, "HTTP/1.1 %d %s\r\n", w.status, http.StatusText(w.status))
 	h := w.Header().Clone()
 	h.Set("Content-Length", strconv.Itoa(w.body.Len()))

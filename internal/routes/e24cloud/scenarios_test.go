@@ -15,8 +15,12 @@ func TestShippedScenarios(t *testing.T) {
 	e := newEnv(t, simtest.WithOptions(func(o *sim.Options) {
 		o.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
 	}))
-	on := func(t *testing.T, name string) { e.c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200) }
-	off := func(t *testing.T, name string) { e.c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200) }
+	on := func(t *testing.T, name string) {
+		e.c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200)
+	}
+	off := func(t *testing.T, name string) {
+		e.c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200)
+	}
 	body := map[string]any{"create_vm": map[string]any{"cpus": 1, "ram": 1024, "zone_id": zonePoz, "name": "s", "os": tmplUbuntu}}
 
 	t.Run("flaky-create", func(t *testing.T) {

@@ -22,22 +22,24 @@ type CLI struct {
 
 // Serve holds the flags of "simulator serve".
 type Serve struct {
-	VirtFusion  string        `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
-	E24Cloud    string        `name:"e24cloud" env:"PANELSIM_E24CLOUD" default:"127.0.0.1:8083" placeholder:"ADDR" help:"e24cloud listener (host:port; port 0 picks a free port; off disables it)."`
-	E24Key      []string      `name:"e24cloud-key" env:"PANELSIM_E24CLOUD_KEY" sep:"," placeholder:"KEY:SECRET" help:"e24cloud API key and secret, with a world of its own (repeatable; key 'panelsim' with secret 'panelsim-secret' always works)."`
-	E24Skew     time.Duration `name:"e24cloud-skew" env:"PANELSIM_E24CLOUD_SKEW" default:"15m" help:"How far an e24cloud request's X-Date may be from the host's clock."`
-	Data        string        `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
-	Token       []string      `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
-	AnyToken    bool          `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
-	AdminToken  string        `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
-	Clock       string        `env:"PANELSIM_CLOCK" default:"real" enum:"real,manual" help:"real: time passes (see --time-scale); manual: time moves only through POST /_sim/clock/advance."`
-	TimeScale   float64       `env:"PANELSIM_TIME_SCALE" default:"1" help:"With --clock real, how many times faster than the wall clock virtual time runs."`
-	TLS         bool          `name:"tls" env:"PANELSIM_TLS" help:"Serve HTTPS (a self-signed certificate unless --tls-cert/--tls-key)."`
-	TLSCert     string        `name:"tls-cert" env:"PANELSIM_TLS_CERT" type:"existingfile" placeholder:"FILE" help:"PEM certificate for --tls."`
-	TLSKey      string        `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
-	Fixtures    string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
-	JournalSize int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
-	LogLevel    string        `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
+	VirtFusion     string        `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
+	E24Cloud       string        `name:"e24cloud" env:"PANELSIM_E24CLOUD" default:"127.0.0.1:8083" placeholder:"ADDR" help:"e24cloud listener (host:port; port 0 picks a free port; off disables it)."`
+	E24Key         []string      `name:"e24cloud-key" env:"PANELSIM_E24CLOUD_KEY" sep:"," placeholder:"KEY:SECRET" help:"e24cloud API key and secret, with a world of its own (repeatable; key 'panelsim' with secret 'panelsim-secret' always works)."`
+	E24Skew        time.Duration `name:"e24cloud-skew" env:"PANELSIM_E24CLOUD_SKEW" default:"15m" help:"How far an e24cloud request's X-Date may be from the host's clock."`
+	RecordUpstream []string      `name:"record-upstream" env:"PANELSIM_RECORD_UPSTREAM" sep:"," placeholder:"[PROVIDER=]URL" help:"Proxy a provider's API to a real panel and record every exchange as a scenario (repeatable; a URL alone applies to every enabled listener)."`
+	RecordDir      string        `name:"record-dir" env:"PANELSIM_RECORD_DIR" default:"." placeholder:"DIR" help:"Where --record-upstream writes <provider>-recorded.yaml."`
+	Data           string        `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
+	Token          []string      `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
+	AnyToken       bool          `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
+	AdminToken     string        `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
+	Clock          string        `env:"PANELSIM_CLOCK" default:"real" enum:"real,manual" help:"real: time passes (see --time-scale); manual: time moves only through POST /_sim/clock/advance."`
+	TimeScale      float64       `env:"PANELSIM_TIME_SCALE" default:"1" help:"With --clock real, how many times faster than the wall clock virtual time runs."`
+	TLS            bool          `name:"tls" env:"PANELSIM_TLS" help:"Serve HTTPS (a self-signed certificate unless --tls-cert/--tls-key)."`
+	TLSCert        string        `name:"tls-cert" env:"PANELSIM_TLS_CERT" type:"existingfile" placeholder:"FILE" help:"PEM certificate for --tls."`
+	TLSKey         string        `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
+	Fixtures       string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
+	JournalSize    int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
+	LogLevel       string        `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
 }
 
 // Parse reads args (without the program name). It returns the chosen command.
@@ -84,6 +86,23 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		}
 		keys[key] = secret
 	}
+	listen := map[string]string{"virtfusion": s.VirtFusion, "e24cloud": s.E24Cloud}
+	record := map[string]string{}
+	for _, r := range s.RecordUpstream {
+		name, u, ok := strings.Cut(strings.TrimSpace(r), "=")
+		if !ok {
+			for p, addr := range listen {
+				if addr != sim.Off {
+					record[p] = r
+				}
+			}
+			continue
+		}
+		if _, known := listen[name]; !known {
+			return sim.Options{}, fmt.Errorf("--record-upstream %q: unknown provider %q", r, name)
+		}
+		record[name] = u
+	}
 	var tokens []string
 	for _, t := range s.Token {
 		if t = strings.TrimSpace(t); t != "" {
@@ -94,8 +113,8 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: s.AdminToken,
 		Clock: mode, TimeScale: s.TimeScale,
 		E24Keys: keys, E24Skew: s.E24Skew,
-		Listen: map[string]string{"virtfusion": s.VirtFusion, "e24cloud": s.E24Cloud},
-		TLS:    s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
+		Listen: listen, RecordUpstream: record, RecordDir: s.RecordDir,
+		TLS: s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
 		FixturesDir: s.Fixtures, JournalSize: s.JournalSize,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		URLWriter: stdout,

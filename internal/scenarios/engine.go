@@ -172,6 +172,8 @@ func (f *Firing) AddUndo(e *Engine, undo func() error) {
 
 // Fire matches a request against a world's active scenarios of its provider and returns the
 // rules that fire, in order, up to and including the first that answers the request itself.
+// Every rule that matches counts the request, even after one has answered it, so that rules
+// told to skip the first N matches count the same requests (recordings replay in order so).
 func (e *Engine) Fire(world string, r *Request) []Firing {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -180,6 +182,7 @@ func (e *Engine) Fire(world string, r *Request) []Firing {
 		return nil
 	}
 	var out []Firing
+	answered := false
 	for _, a := range ws.active {
 		if a.scenario.Provider() != r.Provider {
 			continue
@@ -190,7 +193,7 @@ func (e *Engine) Fire(world string, r *Request) []Firing {
 				continue
 			}
 			a.matched[i]++
-			if a.matched[i] <= rule.Skip || (rule.Times > 0 && a.fired[i] >= rule.Times) {
+			if answered || a.matched[i] <= rule.Skip || (rule.Times > 0 && a.fired[i] >= rule.Times) {
 				continue
 			}
 			if rule.Probability > 0 && ws.rnd.Float64() >= rule.Probability {
@@ -202,9 +205,7 @@ func (e *Engine) Fire(world string, r *Request) []Firing {
 				label = a.scenario.Name + "#" + rule.Name
 			}
 			out = append(out, Firing{Label: label, Action: &rule.Action, owner: a})
-			if rule.Action.terminal() {
-				return out
-			}
+			answered = rule.Action.terminal()
 		}
 	}
 	return out

@@ -162,6 +162,14 @@ func (l *Latency) UnmarshalJSON(b []byte) error {
 	return l.fromRange(r)
 }
 
+// MarshalYAML writes what UnmarshalYAML reads.
+func (l Latency) MarshalYAML() (any, error) {
+	if l.Min == l.Max {
+		return l.Min.String(), nil
+	}
+	return latencyRange{Min: l.Min.String(), Max: l.Max.String()}, nil
+}
+
 // MarshalJSON writes what UnmarshalJSON reads.
 func (l Latency) MarshalJSON() ([]byte, error) {
 	if l.Min == l.Max {

@@ -42,6 +42,10 @@ type Options struct {
 	// certificate.
 	TLS             bool
 	TLSCert, TLSKey string
+	// RecordUpstream turns a provider's API into a proxy to a real panel (provider name ->
+	// base URL of the panel) that records every exchange into RecordDir as a scenario.
+	RecordUpstream map[string]string
+	RecordDir      string
 	// FixturesDir replaces the embedded fixtures.
 	FixturesDir string
 	// JournalSize is how many requests each world's journal keeps.

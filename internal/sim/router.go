@@ -37,6 +37,15 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 	// At the root, and under the API's base path for clients that only know the API's URL.
 	control.Register(e.Group("/_sim"), deps)
 	control.Register(e.Group(p.BasePath()+"/_sim"), deps)
+	if upstream := s.opts.RecordUpstream[p.Name()]; upstream != "" {
+		proxy, err := s.recordingProxy(p, upstream)
+		if err != nil {
+			return nil, err
+		}
+		e.Any(p.BasePath(), proxy)
+		e.Any(p.BasePath()+"/*", proxy)
+		return e, nil
+	}
 	for _, op := range ops {
 		e.Add(op.Method, p.BasePath()+op.EchoPath, s.pipeline(p, op, handlers[op.ID]))
 	}

@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"sort"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,7 +15,12 @@ type Engine struct {
 	faults  map[string][]string // provider -> fault names it supports
 	mu      sync.Mutex
 	worlds  map[string]*worldSet
+	active  atomic.Int64 // active scenarios in all worlds: requests skip the lock at 0
 }
+
+// Idle reports whether no scenario is active in any world (the common case: nothing to
+// match, no lock to take).
+func (e *Engine) Idle() bool { return e.active.Load() == 0 }
 
 // worldSet is one world's scenarios.
 type worldSet struct {
@@ -110,10 +116,12 @@ func (e *Engine) Activate(world, name string) error {
 	for i, a := range ws.active {
 		if a.scenario.Name == name {
 			ws.active = append(ws.active[:i], ws.active[i+1:]...)
+			e.active.Add(-1)
 			break
 		}
 	}
 	ws.active = append(ws.active, &active{scenario: s, matched: make([]int, len(s.Rules)), fired: make([]int, len(s.Rules))})
+	e.active.Add(1)
 	return nil
 }
 
@@ -131,6 +139,7 @@ func (e *Engine) Deactivate(world, name string) (bool, error) {
 		if a.scenario.Name == name {
 			gone = a
 			ws.active = append(ws.active[:i], ws.active[i+1:]...)
+			e.active.Add(-1)
 			break
 		}
 	}
@@ -150,6 +159,9 @@ func (e *Engine) Deactivate(world, name string) (bool, error) {
 func (e *Engine) Forget(world string) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if ws := e.worlds[world]; ws != nil {
+		e.active.Add(-int64(len(ws.active)))
+	}
 	delete(e.worlds, world)
 }
 

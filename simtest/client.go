@@ -13,7 +13,7 @@ import (
 )
 
 // apiBase is where each provider's API lives under its listener.
-var apiBase = map[string]string{"virtfusion": "/api/v1"}
+var apiBase = map[string]string{"virtfusion": "/api/v1", "openscaler": "/v1"}
 
 // Client talks to one provider's API with one token, as a billing module would.
 type Client struct {

@@ -22,6 +22,7 @@ type CLI struct {
 // Serve holds the flags of "simulator serve".
 type Serve struct {
 	VirtFusion  string   `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
+	OpenScaler  string   `name:"openscaler" env:"PANELSIM_OPENSCALER" default:"127.0.0.1:8084" placeholder:"ADDR" help:"OpenScaler listener (host:port; port 0 picks a free port; off disables it)."`
 	Data        string   `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
 	Token       []string `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
 	AnyToken    bool     `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
@@ -81,7 +82,7 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 	return sim.Options{
 		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: s.AdminToken,
 		Clock: mode, TimeScale: s.TimeScale,
-		Listen: map[string]string{"virtfusion": s.VirtFusion},
+		Listen: map[string]string{"virtfusion": s.VirtFusion, "openscaler": s.OpenScaler},
 		TLS:    s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
 		FixturesDir: s.Fixtures, JournalSize: s.JournalSize,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),

@@ -61,4 +61,5 @@ type Options struct {
 // DefaultAddrs are the listeners' default addresses.
 var DefaultAddrs = map[string]string{
 	"virtfusion": "127.0.0.1:8081",
+	"openscaler": "127.0.0.1:8084",
 }

@@ -92,6 +92,10 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
+// Unwrap lets http.ResponseController (echo's Flush) reach the connection's writer, so that
+// streamed answers (server-sent events) flush through the recorder too.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
 // journal records every request that reached a world in that world's journal.
 func (s *Simulator) journal(p provider.Provider) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {

@@ -13,8 +13,9 @@ COPY --from=build --chown=65532:65532 /out/data /data
 USER 65532:65532
 WORKDIR /data
 ENV PANELSIM_DATA=/data/panelsim.db \
-    PANELSIM_VIRTFUSION=0.0.0.0:8081
-EXPOSE 8081
+    PANELSIM_VIRTFUSION=0.0.0.0:8081 \
+    PANELSIM_OPENSCALER=0.0.0.0:8084
+EXPOSE 8081 8084
 VOLUME ["/data"]
 ENTRYPOINT ["/usr/local/bin/simulator"]
 CMD ["serve"]

@@ -125,5 +125,8 @@ func bigFixtures(b *testing.B) string {
 	world, _ := os.ReadFile("../fixtures/world.yaml")
 	os.WriteFile(filepath.Join(dir, "world.yaml"), world, 0o644)
 	os.WriteFile(filepath.Join(dir, "virtfusion", "world.yaml"), []byte(s), 0o644)
+	os.MkdirAll(filepath.Join(dir, "openscaler"), 0o755)
+	osc, _ := os.ReadFile("../fixtures/openscaler/world.yaml")
+	os.WriteFile(filepath.Join(dir, "openscaler", "world.yaml"), osc, 0o644)
 	return dir
 }

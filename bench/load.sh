@@ -19,7 +19,7 @@ wait_line() { # file key
   for _ in $(seq 100); do grep -q "^$2=" "$1" 2>/dev/null && break; sleep 0.1; done
   grep "^$2=" "$1" | head -1 | cut -d= -f2
 }
-"$tmp/simulator" --data "$tmp/db" --clock manual --virtfusion 127.0.0.1:0 --log-level error >"$tmp/sim.out" 2>&1 &
+"$tmp/simulator" --data "$tmp/db" --clock manual --virtfusion 127.0.0.1:0 --openscaler off --log-level error >"$tmp/sim.out" 2>&1 &
 pids+=($!)
 vf=$(wait_line "$tmp/sim.out" PANELSIM_VIRTFUSION_URL)
 api="$vf/api/v1"

@@ -50,7 +50,7 @@ func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	for i := 0; i < b.N; i++ {
 		s, err := sim.New(sim.Options{DataPath: filepath.Join(dir, fmt.Sprintf("%d.db", i)), Clock: clock.Manual,
-			Listen: map[string]string{"virtfusion": "127.0.0.1:0"}})
+			Listen: map[string]string{"virtfusion": "127.0.0.1:0", "openscaler": "127.0.0.1:0"}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -269,9 +269,9 @@ func TestResponseSchemasClosed(t *testing.T) {
 }
 
 // TestResponseRules holds every operation to the rules the simulator's pipeline relies
-// on: one security scheme and a 401 everywhere (without body for VirtFusion); 422 or 400
-// wherever a parameter or a body can be refused; 413 wherever a body is taken; 404 wherever the path names a record; an
-// example on every documented success body.
+// on: one security scheme and a 401 everywhere (VirtFusion's without a body, the others'
+// JSON); 422 or 400 wherever a parameter or a body can be refused; 413 wherever a body is
+// taken; 404 wherever the path names a record; an example on every documented success body.
 func TestResponseRules(t *testing.T) {
 	for name, doc := range loadAll(t) {
 		for _, o := range operations(doc) {
@@ -308,6 +308,11 @@ func TestResponseRules(t *testing.T) {
 					case code == "204" || (code == "401" && name == "virtfusion"): // VirtFusion's 401 has no body
 						if len(resp.Content) != 0 {
 							t.Errorf("%s response must have no content", code)
+						}
+					case code == "401":
+						// No body (VirtFusion), or the provider's JSON error body (OpenScaler).
+						if len(resp.Content) != 0 && (len(resp.Content) != 1 || mt == nil) {
+							t.Errorf("401 response must have no content or only an application/json body")
 						}
 					case strings.HasPrefix(code, "2"):
 						if mt != nil && mt.Example == nil && !dryRun {

@@ -32,6 +32,8 @@ func build(t *testing.T) string {
 func run(t *testing.T, bin string, args ...string) (*exec.Cmd, string) {
 	t.Helper()
 	cmd := exec.Command(bin, args...)
+	// The tests name the VirtFusion listener; the others take free ports.
+	cmd.Env = append(os.Environ(), "PANELSIM_OPENSCALER=127.0.0.1:0")
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = io.Discard
 	if err := cmd.Start(); err != nil {

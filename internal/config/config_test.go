@@ -22,13 +22,14 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.DataPath != "panelsim.db" || o.Clock != clock.Real || o.TimeScale != 1 || o.Listen["virtfusion"] != "127.0.0.1:8081" || o.TLS {
+	if o.DataPath != "panelsim.db" || o.Clock != clock.Real || o.TimeScale != 1 || o.Listen["virtfusion"] != "127.0.0.1:8081" ||
+		o.Listen["openscaler"] != "127.0.0.1:8084" || o.TLS {
 		t.Fatalf("defaults: %+v", o)
 	}
 }
 
 func TestFlags(t *testing.T) {
-	cli, cmd, err := parse(t, "serve", "--virtfusion", "off", "--data", "/tmp/x.db", "--token", "a", "--token", "b",
+	cli, cmd, err := parse(t, "serve", "--virtfusion", "off", "--openscaler", "127.0.0.1:9084", "--data", "/tmp/x.db", "--token", "a", "--token", "b",
 		"--any-token", "--clock", "manual", "--time-scale", "60", "--tls", "--journal-size", "50")
 	if err != nil || cmd != "serve" {
 		t.Fatalf("%q %v", cmd, err)
@@ -37,7 +38,7 @@ func TestFlags(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.Listen["virtfusion"] != "off" || o.DataPath != "/tmp/x.db" || len(o.Tokens) != 2 || !o.AnyToken ||
+	if o.Listen["virtfusion"] != "off" || o.Listen["openscaler"] != "127.0.0.1:9084" || o.DataPath != "/tmp/x.db" || len(o.Tokens) != 2 || !o.AnyToken ||
 		o.Clock != clock.Manual || o.TimeScale != 60 || !o.TLS || o.JournalSize != 50 {
 		t.Fatalf("flags: %+v", o)
 	}
@@ -48,6 +49,7 @@ func TestEnvironment(t *testing.T) {
 	t.Setenv("PANELSIM_TOKEN", "x,y, z")
 	t.Setenv("PANELSIM_CLOCK", "manual")
 	t.Setenv("PANELSIM_VIRTFUSION", "127.0.0.1:0")
+	t.Setenv("PANELSIM_OPENSCALER", "off")
 	t.Setenv("PANELSIM_ANY_TOKEN", "true")
 	cli, _, err := parse(t)
 	if err != nil {
@@ -57,7 +59,8 @@ func TestEnvironment(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if o.DataPath != "/tmp/env.db" || len(o.Tokens) != 3 || o.Tokens[2] != "z" || o.Clock != clock.Manual || !o.AnyToken || o.Listen["virtfusion"] != "127.0.0.1:0" {
+	if o.DataPath != "/tmp/env.db" || len(o.Tokens) != 3 || o.Tokens[2] != "z" || o.Clock != clock.Manual || !o.AnyToken || o.Listen["virtfusion"] != "127.0.0.1:0" ||
+		o.Listen["openscaler"] != "off" {
 		t.Fatalf("from the environment: %+v", o)
 	}
 }

@@ -74,4 +74,5 @@ type Options struct {
 var DefaultAddrs = map[string]string{
 	"virtfusion": "127.0.0.1:8081",
 	"e24cloud":   "127.0.0.1:8083",
+	"openscaler": "127.0.0.1:8084",
 }

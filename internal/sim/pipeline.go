@@ -110,7 +110,8 @@ func (r *recorder) Write(b []byte) (int, error) {
 	return r.ResponseWriter.Write(b)
 }
 
-// Unwrap lets http.ResponseController reach the connection (scenarios take it over).
+// Unwrap lets http.ResponseController reach the connection: echo's Flush (server-sent
+// events flush through the recorder) and scenarios that take the connection over.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // journal records every request that reached a world in that world's journal.

@@ -73,6 +73,7 @@ func TestFixturesOverride(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "world.yaml"), []byte("clock:\n  start: 2030-06-01T00:00:00Z\n"), 0o644)
 	custom := strings.Replace(string(embedded), "name: VPS S,", "name: Tiny,", 1)
 	os.WriteFile(filepath.Join(dir, "virtfusion", "world.yaml"), []byte(custom), 0o644)
+	copyFixture(t, dir, "openscaler/world.yaml")
 
 	s := simtest.New(t, simtest.WithFixtures(dir))
 	c := s.Client("virtfusion", simtest.DefaultToken)
@@ -102,5 +103,18 @@ func TestStartFailsOnTakenPort(t *testing.T) {
 	defer other.Close()
 	if err := other.Start(); err == nil {
 		t.Fatal("second listener on a taken port started")
+	}
+}
+
+// copyFixture copies one file of the embedded fixtures into a fixtures folder.
+func copyFixture(t *testing.T, dir, name string) {
+	t.Helper()
+	raw, err := os.ReadFile(filepath.Join("../../fixtures", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name), raw, 0o644); err != nil {
+		t.Fatal(err)
 	}
 }

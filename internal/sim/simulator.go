@@ -23,6 +23,7 @@ import (
 	"github.com/panelsim/panelsim/internal/clock"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/e24cloud"
+	"github.com/panelsim/panelsim/internal/routes/openscaler"
 	"github.com/panelsim/panelsim/internal/routes/virtfusion"
 	"github.com/panelsim/panelsim/internal/scenarios"
 	"github.com/panelsim/panelsim/internal/state"
@@ -44,8 +45,12 @@ type Simulator struct {
 	servers []*http.Server
 	urls    map[string]string
 	cancel  context.CancelFunc
-	done    chan struct{}
-	closed  bool
+	// endRequests cancels the context of every request when the simulator closes, so that
+	// answers that wait on a world's clock (event streams, a synchronous shutdown) end
+	// instead of holding the listeners open.
+	endRequests context.CancelFunc
+	done        chan struct{}
+	closed      bool
 }
 
 // New opens the store, loads the providers and declares the tokens' worlds. It does not
@@ -89,7 +94,11 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf, e24}, handlers: map[string]*echo.Echo{}, urls: map[string]string{},
+	osc, err := openscaler.New(fx, log)
+	if err != nil {
+		return nil, err
+	}
+	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf, e24, osc}, handlers: map[string]*echo.Echo{}, urls: map[string]string{},
 		closing: make(chan struct{})}
 	if s.scenarios, err = s.loadScenarios(fx); err != nil {
 		return nil, err
@@ -181,6 +190,8 @@ func (s *Simulator) World(token string) (*world.World, error) { return s.worlds.
 func (s *Simulator) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
+	reqCtx, endRequests := context.WithCancel(context.Background())
+	s.endRequests = endRequests
 	s.done = make(chan struct{})
 	go func() {
 		defer close(s.done)
@@ -203,7 +214,8 @@ func (s *Simulator) Start() error {
 			return fmt.Errorf("%s listener on %s: %w", p.Name(), addr, err)
 		}
 		scheme := "http"
-		srv := &http.Server{Handler: s.handlers[p.Name()], ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug)}
+		srv := &http.Server{Handler: s.handlers[p.Name()], ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
+			BaseContext: func(net.Listener) context.Context { return reqCtx }}
 		if tlsConf != nil {
 			scheme = "https"
 			srv.TLSConfig = tlsConf
@@ -256,6 +268,9 @@ func (s *Simulator) Close() error {
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	if s.endRequests != nil {
+		s.endRequests()
+	}
 	for _, srv := range servers {
 		srv.Shutdown(ctx)
 	}

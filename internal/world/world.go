@@ -41,6 +41,11 @@ func (w *World) Changed() <-chan struct{} {
 	return w.changed
 }
 
+// Notify closes the channel Changed returned, for a request whose change answers waiting on
+// it must see at once (a deletion that ends a creation stream); tasks and the clock notify by
+// themselves.
+func (w *World) Notify() { w.notify() }
+
 func (w *World) notify() {
 	w.changeMu.Lock()
 	close(w.changed)

@@ -1,0 +1,95 @@
+// Package openscaler simulates the OpenScaler API (v1): VMs created over a stream of
+// server-sent events, power actions (a synchronous shutdown among them), and the catalog the
+// VM object refers to (sizes, regions, distros, projects, VPCs, SSH keys), on the state of a
+// world.
+package openscaler
+
+import (
+	"hash/fnv"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/world"
+	"github.com/panelsim/panelsim/specs"
+)
+
+// Name is the provider's name in flags, URL lines and the store.
+const Name = "openscaler"
+
+// Provider is the OpenScaler API.
+type Provider struct {
+	fx   *Fixtures
+	spec *openapi3.T
+	log  *slog.Logger
+}
+
+// New loads the OpenScaler document and fixtures.
+func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
+	spec, err := specs.Load(Name)
+	if err != nil {
+		return nil, err
+	}
+	fx, err := loadFixtures(fixtures)
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{fx: fx, spec: spec, log: log}, nil
+}
+
+// Name implements provider.Provider.
+func (p *Provider) Name() string { return Name }
+
+// BasePath implements provider.Provider.
+func (p *Provider) BasePath() string { return "/v1" }
+
+// Spec implements provider.Provider.
+func (p *Provider) Spec() *openapi3.T { return p.spec }
+
+// Credential reads the bearer token (the "access_token" of the OpenScaler Platform).
+func (p *Provider) Credential(r *http.Request) string {
+	h := r.Header.Get(echo.HeaderAuthorization)
+	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
+		return strings.TrimSpace(h[7:])
+	}
+	return ""
+}
+
+// Unauthorized answers 401 {"detail":…} with a Bearer challenge: "Not authenticated" when no
+// token was sent, "Invalid or expired token" when the token belongs to no world.
+func (p *Provider) Unauthorized(c echo.Context) error {
+	msg := "Invalid or expired token"
+	if p.Credential(c.Request()) == "" {
+		msg = "Not authenticated"
+	}
+	c.Response().Header().Set(echo.HeaderWWWAuthenticate, "Bearer")
+	return c.JSON(http.StatusUnauthorized, detail{msg})
+}
+
+// Runners implements provider.Provider.
+func (p *Provider) Runners() map[string]world.Runner {
+	return map[string]world.Runner{
+		taskCreate:   p.runCreate,
+		taskAction:   p.runAction,
+		taskShutdown: p.runShutdown,
+		taskDelete:   p.runDelete,
+	}
+}
+
+// faker is a fake-data source that depends only on the fixtures' seed and what it is for, so
+// the same object gets the same details in every world and after every restart.
+func (p *Provider) faker(kind string, id int64) *gofakeit.Faker {
+	h := fnv.New64a()
+	h.Write([]byte(kind))
+	var b [8]byte
+	for i := range b {
+		b[i] = byte(uint64(id) >> (8 * i))
+	}
+	h.Write(b[:])
+	return gofakeit.New(p.fx.Seed ^ h.Sum64())
+}

@@ -118,6 +118,9 @@ func (p *Provider) newVM(tx *state.Tx, in *createInput) (*VM, error) {
 	v := &VM{Name: in.Name, Description: in.Description, UserID: acct.UserID, ProjectID: in.ProjectID, Region: region.ID,
 		Distro: distro.ID, Password: in.Password, CloudInit: in.CloudInit, SequenceID: in.SequenceID,
 		Created: tx.Now, Updated: tx.Now, State: stateNoState, Creating: true}
+	if v.FailCreate, err = takeCreateFault(tx); err != nil {
+		return nil, err
+	}
 	if in.Size != nil {
 		s := p.size(*in.Size)
 		if s == nil {
@@ -230,7 +233,7 @@ func (p *Provider) createStep(tx *state.Tx, v *VM, distro *Distro, i int) error 
 	steps := p.fx.Create
 	st := steps[i]
 	last := i == len(steps)-1
-	if distro != nil && distro.Fail && (st.Image || (last && !anyImageStep(steps))) {
+	if distro != nil && (distro.Fail || v.FailCreate) && (st.Image || (last && !anyImageStep(steps))) {
 		v.Creating, v.State, v.Updated = false, stateCrashed, tx.Now
 		v.Failed = fmt.Sprintf("VM %d could not be created: the %s image could not be fetched.", v.ID, distro.ID)
 		return nil

@@ -45,11 +45,16 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 			apierr.KindNotFound: http.StatusNotFound, apierr.KindInvalid: http.StatusUnprocessableEntity,
 			apierr.KindLocked: http.StatusConflict, apierr.KindConflict: http.StatusConflict,
 			apierr.KindUnavailable: http.StatusServiceUnavailable, apierr.KindForbidden: http.StatusForbidden,
+			apierr.KindStatus: ae.Status,
 		}[ae.Kind]
 		if status == 0 {
 			status = http.StatusInternalServerError
 		}
-		c.JSON(status, detail{strings.Join(ae.Messages, "; ")})
+		msg := strings.Join(ae.Messages, "; ")
+		if msg == "" {
+			msg = http.StatusText(status)
+		}
+		c.JSON(status, detail{msg})
 	case errors.As(err, &ve):
 		c.JSON(http.StatusUnprocessableEntity, detail{validationDetail(ve)})
 	case errors.As(err, &pe):

@@ -61,6 +61,8 @@ type VM struct {
 	// Busy names the action in progress ("" when none); Seq numbers actions so that a task
 	// knows whether it is still the VM's current one.
 	Busy     string        `json:"busy,omitempty"`
+	// FailCreate makes the creation fail at the image step (a scenario's fault).
+	FailCreate bool `json:"failCreate,omitempty"`
 	Seq      int64         `json:"seq"`
 	Shutdown *ShutdownWait `json:"shutdown,omitempty"`
 	Deleting bool          `json:"deleting"`

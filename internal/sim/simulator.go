@@ -90,7 +90,12 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	e24, err := e24cloud.New(fx, e24cloud.Config{Keys: opts.E24Keys, Skew: opts.E24Skew, Wall: opts.Wall}, log)
+	s := &Simulator{opts: opts, log: log, handlers: map[string]*echo.Echo{}, urls: map[string]string{}, closing: make(chan struct{})}
+	// API keys made through e24cloud's API become tokens of the world they were made in.
+	e24, err := e24cloud.New(fx, e24cloud.Config{Keys: opts.E24Keys, Skew: opts.E24Skew, Wall: opts.Wall,
+		Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w) },
+		Forget: func(token string) error { return s.worlds.Forget(token) },
+	}, log)
 	if err != nil {
 		return nil, err
 	}
@@ -98,8 +103,7 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Simulator{opts: opts, log: log, providers: []provider.Provider{vf, e24, osc}, handlers: map[string]*echo.Echo{}, urls: map[string]string{},
-		closing: make(chan struct{})}
+	s.providers = []provider.Provider{vf, e24, osc}
 	if s.scenarios, err = s.loadScenarios(fx); err != nil {
 		return nil, err
 	}

@@ -82,21 +82,24 @@ func (p *Provider) Authenticate(c echo.Context, w *world.World, body []byte) err
 	return errBadSignature
 }
 
-// secrets are the secrets a key may sign with: one declared on the command line, and the one
-// the world's account holds for it.
+// secrets are the secrets a key may sign with: the one the world's account holds for it, and
+// one declared for it on the command line (which may differ from what a world made earlier
+// holds) until the secret is rotated through the API. A key the account does not list (never
+// made, or deleted) signs nothing.
 func (p *Provider) secrets(w *world.World, key string) ([]string, error) {
 	var out []string
-	if s, ok := p.cfg.Keys[key]; ok {
-		out = append(out, s)
-	}
 	err := w.View(func(tx *state.Tx) error {
 		a, err := loadAccount(tx)
 		if err != nil {
 			return err
 		}
 		for _, k := range a.APIKeys {
-			if k.Key == key {
-				out = append(out, k.Secret)
+			if k.Key != key {
+				continue
+			}
+			out = append(out, k.Secret)
+			if s, ok := p.cfg.Keys[key]; ok && !k.Rotated && s != k.Secret {
+				out = append(out, s)
 			}
 		}
 		return nil

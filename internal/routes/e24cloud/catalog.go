@@ -62,10 +62,18 @@ type templateView struct {
 	Supports []string `json:"supports"`
 }
 
+// userTemplateView is a disk image of the account, which can be the os of a new VM.
+type userTemplateView struct {
+	templateView
+	Owner idName `json:"owner"`
+}
+
+// listTemplates lists the operating systems, then the account's disk images (oldest first)
+// with their owner.
 func (p *Provider) listTemplates(c echo.Context) error {
-	out := []templateView{}
+	out := []any{}
 	err := provider.World(c).View(func(tx *state.Tx) error {
-		return tx.Coll(Name, collTemplates).ForEach(func(_, raw []byte) error {
+		err := tx.Coll(Name, collTemplates).ForEach(func(_, raw []byte) error {
 			var t Template
 			if err := json.Unmarshal(raw, &t); err != nil {
 				return err
@@ -73,12 +81,24 @@ func (p *Provider) listTemplates(c echo.Context) error {
 			out = append(out, templateView{ID: t.ID, Label: t.Label, Supports: t.Supports})
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		r, err := newRefs(tx)
+		if err != nil {
+			return err
+		}
+		imgs, err := images(tx)
+		for _, img := range imgs {
+			out = append(out, userTemplateView{templateView{ID: img.ID, Label: img.Label, Supports: img.Supports}, r.owner()})
+		}
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, struct {
-		Success   bool           `json:"success"`
-		Templates []templateView `json:"templates"`
+		Success   bool  `json:"success"`
+		Templates []any `json:"templates"`
 	}{true, out})
 }

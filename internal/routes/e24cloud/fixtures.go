@@ -16,8 +16,9 @@ type Fixtures struct {
 	Timings       Timings `yaml:"timings"`
 	Prices        Prices  `yaml:"prices"`
 	Limits        struct {
-		CPUs  int `yaml:"cpus"`
-		RAMMB int `yaml:"ramMB"`
+		CPUs     int `yaml:"cpus"`
+		RAMMB    int `yaml:"ramMB"`
+		VolumeGB int `yaml:"volumeGB"` // the largest storage volume
 	} `yaml:"limits"`
 	Account struct {
 		ID    string `yaml:"id"`
@@ -86,6 +87,9 @@ func loadFixtures(fsys fs.FS) (*Fixtures, error) {
 	if fx.DefaultSecret == "" || fx.Timings.Install <= 0 {
 		return nil, fmt.Errorf("fixtures: e24cloud: defaultSecret and timings.install are required")
 	}
+	if fx.Limits.VolumeGB <= 0 {
+		fx.Limits.VolumeGB = 2048
+	}
 	return &fx, nil
 }
 
@@ -101,6 +105,8 @@ func (p *Provider) Seed(tx *state.Tx) error {
 		NotifyEmail: true, APIKeys: []APIKey{{Key: info.Token, Secret: p.secretOf(info.Token)}}}
 	f := p.faker("files", 0)
 	acct.FilesKey, acct.FilesSecret = f.LetterN(20), f.LetterN(40)
+	f = p.faker("files-swift", 0)
+	acct.SwiftKey, acct.SwiftSecret = f.LetterN(20), f.LetterN(40)
 	if err := tx.Coll(Name, collAccount).Put(state.Key(keyAccount), &acct); err != nil {
 		return err
 	}

@@ -22,8 +22,9 @@ func uintAddr(n uint32) string {
 }
 
 // newAddress takes the zone's next free address and stores it as a free-standing IPv4
-// (attached to nothing); id comes from the caller's faker so that it is reproducible.
-func newAddress(tx *state.Tx, zoneID, id string) (*IPv4, error) {
+// (attached to nothing); id makes its id from its sequence number, with the caller's faker,
+// so that it is reproducible.
+func newAddress(tx *state.Tx, zoneID string, id func(seq uint64) string) (*IPv4, error) {
 	var z Zone
 	if err := getRecord(tx, collZones, state.Key(zoneID), &z, errZoneNotFound); err != nil {
 		return nil, err
@@ -40,14 +41,18 @@ func newAddress(tx *state.Tx, zoneID, id string) (*IPv4, error) {
 		if idx.Get([]byte(addr)) != nil {
 			continue
 		}
-		if err := idx.Put([]byte(addr), []byte(id)); err != nil {
+		seq, err := tx.Coll(Name, collIPs).NextID()
+		if err != nil {
 			return nil, err
 		}
-		ip := &IPv4{ID: id, Address: addr, ZoneID: zoneID, DHCP: true, Created: tx.Now}
+		ip := &IPv4{ID: id(seq), Address: addr, ZoneID: zoneID, DHCP: true, Seq: seq, Created: tx.Now}
+		if err := idx.Put([]byte(addr), []byte(ip.ID)); err != nil {
+			return nil, err
+		}
 		if err := putRecord(tx, collZones, state.Key(z.ID), &z); err != nil {
 			return nil, err
 		}
-		return ip, putRecord(tx, collIPs, state.Key(id), ip)
+		return ip, putRecord(tx, collIPs, state.Key(ip.ID), ip)
 	}
 	return nil, errPoolExhausted
 }

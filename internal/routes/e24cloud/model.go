@@ -37,14 +37,23 @@ type Account struct {
 	NotifyEmail bool     `json:"notifyEmail"`
 	NotifyPhone bool     `json:"notifyPhone"`
 	APIKeys     []APIKey `json:"apiKeys"`
-	FilesKey    string   `json:"filesKey"`
+	FilesKey    string   `json:"filesKey"` // e24files S3 access id and secret
 	FilesSecret string   `json:"filesSecret"`
+	SwiftKey    string   `json:"swiftKey"` // e24files Swift id and secret
+	SwiftSecret string   `json:"swiftSecret"`
+	Password    string   `json:"password"` // SHA-256 of the panel password, hex; "" until set
+	// Seq counts the credentials generated for the account (API keys, secrets), so that each
+	// comes from a faker of its own.
+	Seq int64 `json:"seq"`
 }
 
 // APIKey is a key pair that signs requests.
 type APIKey struct {
 	Key    string `json:"key"`
 	Secret string `json:"secret"`
+	// Rotated: the secret was replaced through the API, so a secret given for this key on the
+	// command line no longer signs.
+	Rotated bool `json:"rotated,omitempty"`
 }
 
 // Range is an inclusive range of IPv4 addresses.
@@ -145,9 +154,12 @@ type Volume struct {
 	Shared     bool       `json:"shared"`
 	ZoneID     string     `json:"zoneId"`
 	VMs        []string   `json:"vms"`
-	AttachTime *time.Time `json:"attachTime"`
-	Task       string     `json:"task"`
-	Created    time.Time  `json:"created"`
+	AttachTime *time.Time `json:"attachTime"` // the earliest attachment of those in VMs
+	// AttachTimes: when it was attached to each VM of VMs.
+	AttachTimes map[string]time.Time `json:"attachTimes"`
+	Task        string               `json:"task"`
+	Seq         uint64               `json:"seq"` // creation order in the world
+	Created     time.Time            `json:"created"`
 }
 
 // IPv4 is a public address.
@@ -159,6 +171,7 @@ type IPv4 struct {
 	AttachTime *time.Time `json:"attachTime"`
 	DHCP       bool       `json:"dhcp"`
 	Task       string     `json:"task"`
+	Seq        uint64     `json:"seq"` // creation order in the world
 	Created    time.Time  `json:"created"`
 }
 
@@ -180,10 +193,14 @@ type SSHKey struct {
 
 // DiskImage is an image taken from a volume.
 type DiskImage struct {
-	ID       string    `json:"id"`
-	Label    string    `json:"label"`
-	Size     int       `json:"size"`
-	VolumeID string    `json:"volumeId"`
+	ID       string `json:"id"`
+	Label    string `json:"label"`
+	Size     int    `json:"size"`
+	VolumeID string `json:"volumeId"`
+	// Supports: what a VM created from the image honours, from the template its volume's VM
+	// was installed from (nothing for an image of a data volume).
+	Supports []string  `json:"supports"`
+	Seq      uint64    `json:"seq"` // creation order in the world
 	Created  time.Time `json:"created"`
 }
 

@@ -30,6 +30,11 @@ type Config struct {
 	Skew time.Duration
 	// Wall is the host's clock, for the skew check.
 	Wall func() time.Time
+	// Alias makes an API key created through PUT /v2/account/api a way into world w, and
+	// Forget drops a deleted key (the simulator's world registry, set by sim.New). When nil,
+	// created keys are kept in the account but reach no world.
+	Alias  func(token string, w *world.World) error
+	Forget func(token string) error
 }
 
 // Provider is the e24cloud API.

@@ -22,7 +22,34 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"resetVM":    p.powerAction(actReset),
 
 		// storage volumes, disk images, IPv4 addresses, VLANs
+		"listStorageVolumes":  p.listStorageVolumes,
+		"getStorageVolume":    p.getStorageVolume,
+		"createStorageVolume": p.createStorageVolume,
+		"attachStorageVolume": p.attachStorageVolume,
+		"detachStorageVolume": p.detachStorageVolume,
+		"deleteStorageVolume": p.deleteStorageVolume,
+		"listDiskImages":      p.listDiskImages,
+		"getDiskImage":        p.getDiskImage,
+		"createDiskImage":     p.createDiskImage,
+		"deleteDiskImage":     p.deleteDiskImage,
+		"listIPv4Addresses":   p.listIPv4Addresses,
+		"getIPv4Address":      p.getIPv4Address,
+		"allocateIPv4Address": p.allocateIPv4Address,
+		"attachIPv4Address":   p.attachIPv4Address,
+		"detachIPv4Address":   p.detachIPv4Address,
+		"deleteIPv4Address":   p.deleteIPv4Address,
+		"listVLANs":           p.listVLANs,
+		"attachVLAN":          p.attachVLAN,
+		"detachVLAN":          p.detachVLAN,
 
 		// account, API keys, SSH keys
+		"getAccount":        p.getAccount,
+		"updateAccountData": p.updateAccountData,
+		"createAPIKey":      p.createAPIKey,
+		"newAPISecretKey":   p.newAPISecretKey,
+		"deleteAPIKey":      p.deleteAPIKey,
+		"addSSHKey":         p.addSSHKey,
+		"deleteSSHKey":      p.deleteSSHKey,
+		"newFilesSecretKey": p.newFilesSecretKey,
 	}
 }

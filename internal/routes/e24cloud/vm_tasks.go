@@ -152,7 +152,7 @@ func (p *Provider) runVMTask(tx *state.Tx, task *state.Task) error {
 	now := tx.Now
 	switch t.Action {
 	case actInstall:
-		ip, err := newAddress(tx, vm.ZoneID, p.faker("vm-ip", task.Created.UnixNano()^int64(task.ID)).UUID())
+		ip, err := newAddress(tx, vm.ZoneID, func(uint64) string { return p.faker("vm-ip", task.Created.UnixNano()^int64(task.ID)).UUID() })
 		if err != nil {
 			return err
 		}
@@ -199,10 +199,7 @@ func (p *Provider) destroyVM(tx *state.Tx, vm *VM) error {
 			}
 			continue
 		}
-		vol.VMs = without(vol.VMs, vm.ID)
-		if len(vol.VMs) == 0 {
-			vol.AttachTime = nil
-		}
+		vol.detach(vm.ID)
 		if err := putRecord(tx, collVolumes, state.Key(id), &vol); err != nil {
 			return err
 		}
@@ -246,12 +243,15 @@ func without(ids []string, id string) []string {
 	return out
 }
 
+// ipTask is an address's detach, or its deletion (which detaches it first).
+type ipTask struct {
+	IPID   string `json:"ipId"`
+	Delete bool   `json:"delete"`
+}
+
 // runIPTask completes an address's detach or deletion.
 func (p *Provider) runIPTask(tx *state.Tx, task *state.Task) error {
-	var t struct {
-		IPID   string `json:"ipId"`
-		Delete bool   `json:"delete"`
-	}
+	var t ipTask
 	if err := json.Unmarshal(task.Data, &t); err != nil {
 		return err
 	}

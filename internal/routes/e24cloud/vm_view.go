@@ -103,7 +103,7 @@ func (p *Provider) renderVM(tx *state.Tx, vm *VM) (*vmView, error) {
 		if err := getRecord(tx, collVolumes, state.Key(id), &vol, errVolumeNotFound); err != nil {
 			return nil, err
 		}
-		v.StorageVolumes = append(v.StorageVolumes, vmVolumeView{ID: vol.ID, Size: vol.Size, SystemDisk: vol.SystemDisk, Type: vol.Type, AttachTime: fmtTime(vol.AttachTime)})
+		v.StorageVolumes = append(v.StorageVolumes, vmVolumeView{ID: vol.ID, Size: vol.Size, SystemDisk: vol.SystemDisk, Type: vol.Type, AttachTime: fmtTime(vol.attachedAt(vm.ID))})
 		cost += float64(vol.Size) * p.volumePrice(vol.Type)
 	}
 	for _, port := range vm.VLANs {

@@ -129,8 +129,8 @@ func (p *Provider) newVM(tx *state.Tx, in *createVMInput) (*VM, error) {
 		IPs: []string{}, Volumes: []string{}, VLANs: []VLANPort{}, Task: actInstall, SystemID: f.UUID()}
 	disk := 10
 	if v.BootType == "image" {
-		var t Template
-		if err := getRecord(tx, collTemplates, state.Key(rawID(v.OS)), &t, apierr.Invalid("The selected os is invalid.")); err != nil {
+		t, err := lookupOS(tx, rawID(v.OS))
+		if err != nil {
 			return nil, err
 		}
 		vm.TemplateID, vm.SystemName, disk = t.ID, t.Label, t.Disk
@@ -151,8 +151,13 @@ func (p *Provider) newVM(tx *state.Tx, in *createVMInput) (*VM, error) {
 		}
 		vm.ISO, vm.SystemName = v.CDROM, v.CDROM
 	}
+	volSeq, err := tx.Coll(Name, collVolumes).NextID()
+	if err != nil {
+		return nil, err
+	}
 	vol := &Volume{ID: f.UUID(), Label: v.Name + " system disk", Size: disk, Type: "ssd", SystemDisk: true, ZoneID: z.ID,
-		VMs: []string{vm.ID}, AttachTime: &tx.Now, Created: tx.Now}
+		VMs: []string{}, Seq: volSeq, Created: tx.Now}
+	vol.attach(vm.ID, tx.Now)
 	vm.Volumes = append(vm.Volumes, vol.ID)
 	if err := putRecord(tx, collVolumes, state.Key(vol.ID), vol); err != nil {
 		return nil, err

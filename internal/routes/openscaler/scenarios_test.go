@@ -16,8 +16,12 @@ func TestShippedScenarios(t *testing.T) {
 	e := newEnv(t, simtest.WithOptions(func(o *sim.Options) {
 		o.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
 	}))
-	on := func(t *testing.T, name string) { e.c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200) }
-	off := func(t *testing.T, name string) { e.c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200) }
+	on := func(t *testing.T, name string) {
+		e.c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200)
+	}
+	off := func(t *testing.T, name string) {
+		e.c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200)
+	}
 
 	t.Run("flaky-create", func(t *testing.T) {
 		on(t, "openscaler/flaky-create")
@@ -68,7 +72,9 @@ func TestShippedScenarios(t *testing.T) {
 		e.advance(bootSeconds * time.Second)
 		on(t, "openscaler/shutdown-timeout")
 		done := make(chan int, 1)
-		go func() { done <- e.c.Do("POST", fmt.Sprintf("/vms/%d/actions", id), map[string]any{"type": "shutdown"}).Status }()
+		go func() {
+			done <- e.c.Do("POST", fmt.Sprintf("/vms/%d/actions", id), map[string]any{"type": "shutdown"}).Status
+		}()
 		// The shutdown waits on the world's clock: move it past the server's timeout.
 		deadline := time.Now().Add(10 * time.Second)
 		for {

@@ -60,12 +60,12 @@ type VM struct {
 	BootedAt time.Time `json:"bootedAt"`
 	// Busy names the action in progress ("" when none); Seq numbers actions so that a task
 	// knows whether it is still the VM's current one.
-	Busy     string        `json:"busy,omitempty"`
+	Busy string `json:"busy,omitempty"`
 	// FailCreate makes the creation fail at the image step (a scenario's fault).
-	FailCreate bool `json:"failCreate,omitempty"`
-	Seq      int64         `json:"seq"`
-	Shutdown *ShutdownWait `json:"shutdown,omitempty"`
-	Deleting bool          `json:"deleting"`
+	FailCreate bool          `json:"failCreate,omitempty"`
+	Seq        int64         `json:"seq"`
+	Shutdown   *ShutdownWait `json:"shutdown,omitempty"`
+	Deleting   bool          `json:"deleting"`
 }
 
 // Disk is a disk of a VM: the main disk (vda) and the attached ones (vdc, vdd, …; vdb is

@@ -1,0 +1,141 @@
+package e24cloud
+
+import (
+	"errors"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/brianvoe/gofakeit/v7"
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/apierr"
+	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+type apiKeyInput struct {
+	APIKey string `json:"api_key"`
+}
+
+var errAPIKeyInvalid = apierr.Invalid("The selected api_key is invalid.")
+
+// credential is the faker of the account's next generated credential. The world's id is part
+// of its seed: keys route requests to worlds, so two worlds must never make the same one.
+func (p *Provider) credential(tx *state.Tx, a *Account, kind string) *gofakeit.Faker {
+	a.Seq++
+	return p.faker(kind+":"+tx.World, a.Seq)
+}
+
+func keyIndex(a *Account, key string) int {
+	return slices.IndexFunc(a.APIKeys, func(k APIKey) bool { return k.Key == strings.TrimSpace(key) })
+}
+
+type apiBody struct {
+	Success bool       `json:"success"`
+	API     apiKeyView `json:"api"`
+}
+
+// createAPIKey makes a key pair that signs requests into this world (and reaches it as a
+// token of the control API): the account lists it, and the simulator's registry routes it.
+func (p *Provider) createAPIKey(c echo.Context) error {
+	w := provider.World(c)
+	var k APIKey
+	err := w.Update(func(tx *state.Tx) error {
+		k = APIKey{} // fn may run again
+		a, err := loadAccount(tx)
+		if err != nil {
+			return err
+		}
+		for k.Key == "" || keyIndex(a, k.Key) >= 0 {
+			f := p.credential(tx, a, "api-key")
+			k = APIKey{Key: strings.ToUpper(f.Password(false, true, true, false, false, 20)), Secret: f.Password(true, true, true, false, false, 40)}
+		}
+		a.APIKeys = append(a.APIKeys, k)
+		return saveAccount(tx, a)
+	})
+	if err != nil {
+		return err
+	}
+	if p.cfg.Alias != nil {
+		if err := p.cfg.Alias(k.Key, w); err != nil {
+			undo := w.Update(func(tx *state.Tx) error {
+				a, err := loadAccount(tx)
+				if err != nil {
+					return err
+				}
+				if i := keyIndex(a, k.Key); i >= 0 {
+					a.APIKeys = slices.Delete(a.APIKeys, i, i+1)
+				}
+				return saveAccount(tx, a)
+			})
+			return errors.Join(err, undo)
+		}
+	}
+	return c.JSON(http.StatusOK, apiBody{true, apiKeyView{k.Key, k.Secret}})
+}
+
+// newAPISecretKey gives a key a new secret; the old one signs nothing from now on.
+func (p *Provider) newAPISecretKey(c echo.Context) error {
+	var in apiKeyInput
+	if err := provider.Bind(c, &in); err != nil {
+		return err
+	}
+	var k APIKey
+	err := provider.World(c).Update(func(tx *state.Tx) error {
+		a, err := loadAccount(tx)
+		if err != nil {
+			return err
+		}
+		i := keyIndex(a, in.APIKey)
+		if i < 0 {
+			return errAPIKeyInvalid
+		}
+		a.APIKeys[i].Secret = p.credential(tx, a, "api-secret").Password(true, true, true, false, false, 40)
+		a.APIKeys[i].Rotated = true
+		k = a.APIKeys[i]
+		return saveAccount(tx, a)
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, apiBody{true, apiKeyView{k.Key, k.Secret}})
+}
+
+// deleteAPIKey deletes a key pair: it signs nothing from now on, and it no longer reaches the
+// world (unless it is the token the world was made for, which the control API and other
+// providers may still use). The last key of the account cannot go.
+func (p *Provider) deleteAPIKey(c echo.Context) error {
+	var in apiKeyInput
+	if err := provider.Bind(c, &in); err != nil {
+		return err
+	}
+	w := provider.World(c)
+	var key string
+	err := w.Update(func(tx *state.Tx) error {
+		a, err := loadAccount(tx)
+		if err != nil {
+			return err
+		}
+		i := keyIndex(a, in.APIKey)
+		if i < 0 {
+			return errAPIKeyInvalid
+		}
+		if len(a.APIKeys) == 1 {
+			return apierr.Conflict("The account's last API key cannot be deleted.")
+		}
+		key = a.APIKeys[i].Key
+		a.APIKeys = slices.Delete(a.APIKeys, i, i+1)
+		return saveAccount(tx, a)
+	})
+	if err != nil {
+		return err
+	}
+	if key != w.Token && p.cfg.Forget != nil {
+		if err := p.cfg.Forget(key); err != nil {
+			// The key signs nothing already; only its route to the world stays behind.
+			p.log.Error("forget deleted API key", "world", w.ID, "err", err)
+		}
+	}
+	return c.JSON(http.StatusOK, succeeded)
+}

@@ -33,7 +33,7 @@ build:
 
 ## acceptance: the shared acceptance checks (needs ../shared beside the checkout)
 acceptance:
-	../shared/acceptance/run vf-lifecycle
+	../shared/acceptance/run
 
 docker:
 	docker build -t panelsim .

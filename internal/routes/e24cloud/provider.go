@@ -4,7 +4,6 @@
 package e24cloud
 
 import (
-	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"time"
@@ -12,6 +11,7 @@ import (
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
 
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
 	"github.com/panelsim/panelsim/specs"
 )
@@ -89,10 +89,5 @@ func (p *Provider) secretOf(key string) string {
 
 // faker is a fake-data source that depends only on the fixtures' seed and what it is for.
 func (p *Provider) faker(kind string, n int64) *gofakeit.Faker {
-	h := fnv.New64a()
-	h.Write([]byte(kind))
-	for i := 0; i < 8; i++ {
-		h.Write([]byte{byte(uint64(n) >> (8 * i))})
-	}
-	return gofakeit.New(p.fx.Seed ^ h.Sum64())
+	return provider.Faker(p.fx.Seed, kind, n)
 }

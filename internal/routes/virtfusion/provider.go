@@ -6,16 +6,15 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"hash/fnv"
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"strings"
 
 	"github.com/brianvoe/gofakeit/v7"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
 	"github.com/panelsim/panelsim/specs"
 )
@@ -54,11 +53,7 @@ func (p *Provider) Spec() *openapi3.T { return p.spec }
 
 // Credential reads the bearer token.
 func (p *Provider) Credential(r *http.Request) string {
-	h := r.Header.Get(echo.HeaderAuthorization)
-	if len(h) > 7 && strings.EqualFold(h[:7], "bearer ") {
-		return strings.TrimSpace(h[7:])
-	}
-	return ""
+	return provider.BearerToken(r)
 }
 
 // Unauthorized answers 401 with no body, as VirtFusion does for a missing, wrong or expired
@@ -81,14 +76,7 @@ func (p *Provider) Runners() map[string]world.Runner {
 // faker is a fake-data source that depends only on the fixtures' seed and what it is for, so
 // the same object gets the same details in every world and after every restart.
 func (p *Provider) faker(kind string, id int64) *gofakeit.Faker {
-	h := fnv.New64a()
-	h.Write([]byte(kind))
-	var b [8]byte
-	for i := range b {
-		b[i] = byte(uint64(id) >> (8 * i))
-	}
-	h.Write(b[:])
-	return gofakeit.New(p.fx.Seed ^ h.Sum64())
+	return provider.Faker(p.fx.Seed, kind, id)
 }
 
 // laravelCipher makes a value shaped like Laravel's encrypt() output (base64 of a JSON

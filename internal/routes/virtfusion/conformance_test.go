@@ -1,18 +1,10 @@
 package virtfusion_test
 
 import (
-	"encoding/json"
 	"fmt"
-	"net/http"
-	"sort"
-	"strconv"
-	"strings"
 	"testing"
 
-	"github.com/getkin/kin-openapi/openapi3"
-
-	"github.com/panelsim/panelsim/internal/openapi"
-	"github.com/panelsim/panelsim/specs"
+	"github.com/panelsim/panelsim/simtest"
 )
 
 // world is what every conformance case starts from: the fixtures, a customer (ext 1) with
@@ -79,82 +71,32 @@ var prepare = map[string]func(w *world){
 // documented example, with ids from a fresh world, and expects the documented success
 // status with a body that fits the document (simtest checks every answer).
 func TestConformance(t *testing.T) {
-	doc, err := specs.Load("virtfusion")
-	if err != nil {
-		t.Fatal(err)
-	}
-	ops, err := openapi.Operations(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
 	e := newEnv(t)
-	for _, op := range ops {
-		t.Run(op.ID, func(t *testing.T) {
-			e.t = t
-			e.c.Control("POST", "/_sim/reset", nil).Expect(t, 200)
-			w := newWorld(e)
-			w.expectedStatus = successStatus(doc, op)
-			if op.Body != nil {
-				w.body = bodyExample(t, doc, op)
-				w.bodyIDs(w.body)
-			}
-			if f := prepare[op.ID]; f != nil {
-				f(w)
-			}
-			path := op.Path
-			for _, p := range op.Params {
-				if p.In == "path" {
-					v, ok := w.paths[p.Name]
-					if !ok {
-						t.Fatalf("no world value for path parameter %s", p.Name)
-					}
-					path = strings.ReplaceAll(path, "{"+p.Name+"}", v)
-				}
-			}
-			var body any
-			if w.body != nil {
-				body = w.body
-			}
-			res := e.c.Do(op.Method, path, body)
-			if res.Status != w.expectedStatus {
-				t.Fatalf("%s %s: status %d, want %d: %v", op.Method, path, res.Status, w.expectedStatus, res)
-			}
-		})
-	}
-	e.t = t
-	if len(ops) < 39 {
-		t.Fatalf("only %d operations", len(ops))
-	}
-}
-
-// successStatus is the lowest 2xx status an operation documents.
-func successStatus(doc *openapi3.T, op *openapi.Operation) int {
-	var codes []int
-	for code := range doc.Paths.Find(op.Path).GetOperation(op.Method).Responses.Map() {
-		if n, err := strconv.Atoi(code); err == nil && n >= 200 && n < 300 {
-			codes = append(codes, n)
+	n := simtest.Conformance(t, "virtfusion", func(t *testing.T, c *simtest.Case) {
+		e.t = t
+		e.c.Control("POST", "/_sim/reset", nil).Expect(t, 200)
+		w := newWorld(e)
+		w.body, w.expectedStatus = c.Body, c.Status
+		if c.Operation == "createServer" {
+			w.expectedStatus = 201 // 200 is the dry run
 		}
+		if w.body != nil {
+			w.bodyIDs(w.body)
+		}
+		if f := prepare[c.Operation]; f != nil {
+			f(w)
+		}
+		path := c.URL(t, w.paths)
+		var body any
+		if w.body != nil {
+			body = w.body
+		}
+		if res := e.c.Do(c.Method, path, body); res.Status != w.expectedStatus {
+			t.Fatalf("%s %s: status %d, want %d: %v", c.Method, path, res.Status, w.expectedStatus, res)
+		}
+	})
+	e.t = t
+	if n < 85 {
+		t.Fatalf("only %d operations", n)
 	}
-	sort.Ints(codes)
-	if len(codes) == 0 {
-		return http.StatusOK
-	}
-	if op.ID == "createServer" {
-		return http.StatusCreated // 200 is the dry run
-	}
-	return codes[0]
-}
-
-func bodyExample(t *testing.T, doc *openapi3.T, op *openapi.Operation) map[string]any {
-	t.Helper()
-	mt := doc.Paths.Find(op.Path).GetOperation(op.Method).RequestBody.Value.Content.Get("application/json")
-	if mt == nil || mt.Example == nil {
-		t.Fatalf("%s: the request body has no example", op.ID)
-	}
-	raw, _ := json.Marshal(mt.Example)
-	var body map[string]any
-	if err := json.Unmarshal(raw, &body); err != nil {
-		t.Fatalf("%s: example is not an object: %v", op.ID, err)
-	}
-	return body
 }

@@ -83,6 +83,19 @@ func (c *Client) Control(method, path string, body any, hdr ...string) *Response
 	return c.do(c.Root+path, method, body, "X-Panelsim-Token", c.Token, hdr...)
 }
 
+// Activate switches a scenario on in the client's world; Deactivate switches it off. Both
+// fail the test unless the control API answers 200.
+func (c *Client) Activate(t testing.TB, scenario string) {
+	t.Helper()
+	c.Control("POST", "/_sim/scenarios/"+scenario+"/activate", nil).Expect(t, 200)
+}
+
+// Deactivate: see Activate.
+func (c *Client) Deactivate(t testing.TB, scenario string) {
+	t.Helper()
+	c.Control("POST", "/_sim/scenarios/"+scenario+"/deactivate", nil).Expect(t, 200)
+}
+
 func (c *Client) do(url, method string, body any, authName, authValue string, hdr ...string) *Response {
 	c.t.Helper()
 	var rd io.Reader

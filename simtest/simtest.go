@@ -9,6 +9,7 @@
 package simtest
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -67,6 +68,14 @@ func WithLogs() Option {
 
 // WithoutResponseChecks turns off checking answers against the documents (benchmarks).
 func WithoutResponseChecks() Option { return func(o *sim.Options) { o.CheckResponses = false } }
+
+// WithSleeps makes scenario delays return at once and records each one in *slept, so a
+// test can assert on them without waiting.
+func WithSleeps(slept *[]time.Duration) Option {
+	return func(o *sim.Options) {
+		o.Sleep = func(_ context.Context, d time.Duration) error { *slept = append(*slept, d); return nil }
+	}
+}
 
 // WithOptions edits the raw options.
 func WithOptions(f func(*sim.Options)) Option { return Option(f) }

@@ -38,7 +38,7 @@ func newScenarioSim(t *testing.T) (*simtest.Sim, *simtest.Client, *sleeper) {
 func post(t *testing.T, c *simtest.Client, name, rules string) {
 	t.Helper()
 	c.Control("POST", "/_sim/scenarios", "name: "+name+"\ndescription: test\nrules:\n"+rules).Expect(t, 201)
-	c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200)
+	c.Activate(t, name)
 }
 
 func TestScenarioAnswers(t *testing.T) {
@@ -72,7 +72,7 @@ func TestScenarioAnswers(t *testing.T) {
 			case tt.header == "text/html" && res.Header.Get("Content-Type") != "text/html":
 				t.Fatalf("Content-Type %q", res.Header.Get("Content-Type"))
 			}
-			c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200)
+			c.Deactivate(t, name)
 			c.Do("GET", "/packages", nil).Expect(t, 200)
 		})
 	}

@@ -1,27 +1,18 @@
 package openscaler_test
 
 import (
-	"context"
 	"fmt"
 	"testing"
 	"time"
 
-	"github.com/panelsim/panelsim/internal/sim"
 	"github.com/panelsim/panelsim/simtest"
 )
 
 // TestShippedScenarios exercises every scenario of fixtures/scenarios/openscaler.
 func TestShippedScenarios(t *testing.T) {
 	var slept []time.Duration
-	e := newEnv(t, simtest.WithOptions(func(o *sim.Options) {
-		o.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
-	}))
-	on := func(t *testing.T, name string) {
-		e.c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200)
-	}
-	off := func(t *testing.T, name string) {
-		e.c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200)
-	}
+	e := newEnv(t, simtest.WithSleeps(&slept))
+	on, off := e.c.Activate, e.c.Deactivate
 
 	t.Run("flaky-create", func(t *testing.T) {
 		on(t, "openscaler/flaky-create")

@@ -1,37 +1,23 @@
 package virtfusion_test
 
 import (
-	"context"
 	"fmt"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/panelsim/panelsim/internal/sim"
 	"github.com/panelsim/panelsim/simtest"
 )
-
-func activate(t *testing.T, e *env, name string) {
-	t.Helper()
-	e.c.Control("POST", "/_sim/scenarios/"+name+"/activate", nil).Expect(t, 200)
-}
-
-func deactivate(t *testing.T, e *env, name string) {
-	t.Helper()
-	e.c.Control("POST", "/_sim/scenarios/"+name+"/deactivate", nil).Expect(t, 200)
-}
 
 // TestShippedScenarios exercises every scenario of fixtures/scenarios/virtfusion.
 func TestShippedScenarios(t *testing.T) {
 	var slept []time.Duration
-	e := newEnv(t, simtest.WithTokens("other"), simtest.WithOptions(func(o *sim.Options) {
-		o.Sleep = func(_ context.Context, d time.Duration) error { slept = append(slept, d); return nil }
-	}))
+	e := newEnv(t, simtest.WithTokens("other"), simtest.WithSleeps(&slept))
 	user := e.user(1)
 	create := map[string]any{"packageId": pkgS, "userId": user, "hypervisorId": groupDefault}
 
 	t.Run("flaky-create", func(t *testing.T) {
-		activate(t, e, "virtfusion/flaky-create")
+		e.c.Activate(t, "virtfusion/flaky-create")
 		res := e.c.Do("POST", "/servers", create).Expect(t, 500)
 		if res.String("message") != "Server Error" {
 			t.Fatalf("500 body: %v", res)
@@ -41,12 +27,12 @@ func TestShippedScenarios(t *testing.T) {
 		if j.String("entries", 0, "rule") != "virtfusion/flaky-create#1" {
 			t.Fatalf("journal: %v", j)
 		}
-		deactivate(t, e, "virtfusion/flaky-create")
+		e.c.Deactivate(t, "virtfusion/flaky-create")
 	})
 
 	t.Run("build-fails", func(t *testing.T) {
 		id := e.server(user, pkgS, groupDefault)
-		activate(t, e, "virtfusion/build-fails")
+		e.c.Activate(t, "virtfusion/build-fails")
 		e.c.Do("POST", fmt.Sprintf("/servers/%d/build", id), map[string]any{"operatingSystemId": tmplDebian12}).Expect(t, 200)
 		e.advance(buildSeconds * time.Second)
 		res := e.getServer(id)
@@ -64,38 +50,38 @@ func TestShippedScenarios(t *testing.T) {
 		if st := e.getServer(id).String("data", "state"); st != "complete" {
 			t.Fatalf("rebuild after a failed build: %s", st)
 		}
-		deactivate(t, e, "virtfusion/build-fails")
+		e.c.Deactivate(t, "virtfusion/build-fails")
 	})
 
 	t.Run("rate-limited", func(t *testing.T) {
-		activate(t, e, "virtfusion/rate-limited")
+		e.c.Activate(t, "virtfusion/rate-limited")
 		res := e.c.Do("GET", "/packages", nil).Expect(t, 429)
 		if res.Header.Get("Retry-After") != "30" {
 			t.Fatalf("Retry-After %q", res.Header.Get("Retry-After"))
 		}
 		e.s.Client("virtfusion", "other").Do("GET", "/packages", nil).Expect(t, 200)
-		deactivate(t, e, "virtfusion/rate-limited")
+		e.c.Deactivate(t, "virtfusion/rate-limited")
 		e.c.Do("GET", "/packages", nil).Expect(t, 200)
 	})
 
 	t.Run("hypervisor-full", func(t *testing.T) {
-		activate(t, e, "virtfusion/hypervisor-full")
+		e.c.Activate(t, "virtfusion/hypervisor-full")
 		res := e.c.Do("POST", "/servers", create).Expect(t, 422)
 		if !strings.Contains(res.String("errors", 0), "No hypervisor") {
 			t.Fatalf("refusal: %v", res)
 		}
 		// Whichever group a create names is full.
 		e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": user, "hypervisorId": groupLondon}).Expect(t, 422)
-		deactivate(t, e, "virtfusion/hypervisor-full")
+		e.c.Deactivate(t, "virtfusion/hypervisor-full")
 		e.c.Do("POST", "/servers", create).Expect(t, 201)
 		e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": user, "hypervisorId": groupLondon}).Expect(t, 201)
 	})
 
 	t.Run("slow-api", func(t *testing.T) {
 		slept = nil
-		activate(t, e, "virtfusion/slow-api")
+		e.c.Activate(t, "virtfusion/slow-api")
 		e.c.Do("GET", "/packages", nil).Expect(t, 200)
-		deactivate(t, e, "virtfusion/slow-api")
+		e.c.Deactivate(t, "virtfusion/slow-api")
 		e.c.Do("GET", "/packages", nil).Expect(t, 200)
 		if len(slept) != 1 || slept[0] < 1800*time.Millisecond || slept[0] > 2200*time.Millisecond {
 			t.Fatalf("latencies %v", slept)
@@ -103,23 +89,23 @@ func TestShippedScenarios(t *testing.T) {
 	})
 
 	t.Run("token-revoked", func(t *testing.T) {
-		activate(t, e, "virtfusion/token-revoked")
+		e.c.Activate(t, "virtfusion/token-revoked")
 		res := e.c.Do("GET", "/connect", nil).Expect(t, 401)
 		if len(res.Body) != 0 {
 			t.Fatalf("401 with a body: %s", res.Body)
 		}
-		deactivate(t, e, "virtfusion/token-revoked") // the control API still takes the token
+		e.c.Deactivate(t, "virtfusion/token-revoked") // the control API still takes the token
 		e.c.Do("GET", "/connect", nil).Expect(t, 200)
 	})
 
 	t.Run("maintenance", func(t *testing.T) {
 		id := e.built(user)
-		activate(t, e, "virtfusion/maintenance")
+		e.c.Activate(t, "virtfusion/maintenance")
 		res := e.c.Do("POST", fmt.Sprintf("/servers/%d/power/restart", id), nil).Expect(t, 503)
 		if res.String("msg") == "" || e.getServer(id).Get("data", "hypervisor", "maintenance") != true {
 			t.Fatalf("maintenance: %v", res)
 		}
-		deactivate(t, e, "virtfusion/maintenance")
+		e.c.Deactivate(t, "virtfusion/maintenance")
 		e.c.Do("POST", fmt.Sprintf("/servers/%d/power/restart", id), nil).Expect(t, 200)
 		e.advance(time.Minute)
 	})
@@ -127,7 +113,7 @@ func TestShippedScenarios(t *testing.T) {
 	t.Run("server-vanished", func(t *testing.T) {
 		id := e.built(user)
 		mem := e.groupAlloc(groupDefault, "memory")
-		activate(t, e, "virtfusion/server-vanished")
+		e.c.Activate(t, "virtfusion/server-vanished")
 		e.c.Do("GET", "/packages", nil).Expect(t, 200) // not a call on a server
 		res := e.getServer(id).Expect(t, 404)
 		if res.String("msg") != "server not found" {
@@ -138,7 +124,7 @@ func TestShippedScenarios(t *testing.T) {
 		}
 		other := e.built(user) // times: 1
 		e.getServer(other).Expect(t, 200)
-		deactivate(t, e, "virtfusion/server-vanished")
+		e.c.Deactivate(t, "virtfusion/server-vanished")
 	})
 }
 
@@ -146,13 +132,13 @@ func TestIPBlockExhaustedFault(t *testing.T) {
 	e := newEnv(t)
 	user := e.user(1)
 	e.c.Control("POST", "/_sim/scenarios", "name: virtfusion/no-addresses\ndescription: Block 2 is out of addresses.\nrules:\n  - match: {operation: createServer}\n    action: {fault: ipblock-exhausted, params: {blockId: 2}}\n").Expect(t, 201)
-	activate(t, e, "virtfusion/no-addresses")
+	e.c.Activate(t, "virtfusion/no-addresses")
 	e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": user, "hypervisorId": groupLondon}).Expect(t, 422)
 	if free := e.c.Do("GET", "/connectivity/ipblocks/2", nil).Int("data", "ipv4", "freeTotal"); free != 0 {
 		t.Fatalf("exhausted block shows %d free", free)
 	}
 	e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": user, "hypervisorId": groupDefault}).Expect(t, 201)
-	deactivate(t, e, "virtfusion/no-addresses")
+	e.c.Deactivate(t, "virtfusion/no-addresses")
 	e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": user, "hypervisorId": groupLondon}).Expect(t, 201)
 }
 

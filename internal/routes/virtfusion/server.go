@@ -3,6 +3,8 @@ package virtfusion
 import (
 	"time"
 
+	"github.com/labstack/echo/v4"
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
 
@@ -118,4 +120,19 @@ func (s *Server) addresses() (v4, v6 map[int64][]string) {
 		v6[a.BlockID] = append(v6[a.BlockID], a.Subnet)
 	}
 	return v4, v6
+}
+
+// updateServer loads the server the path names, lets change alter it and saves it, all in
+// one transaction.
+func updateServer(c echo.Context, change func(tx *state.Tx, s *Server) error) error {
+	return provider.World(c).Update(func(tx *state.Tx) error {
+		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
+		if err != nil {
+			return err
+		}
+		if err := change(tx, s); err != nil {
+			return err
+		}
+		return saveServer(tx, s)
+	})
 }

@@ -329,13 +329,9 @@ func (p *Provider) modifyServerName(c echo.Context) error {
 	if len(in.Name) > 255 {
 		return apierr.Invalid("The name field must not be greater than 255 characters.")
 	}
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		s.Name, s.Updated = in.Name, tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -349,16 +345,12 @@ func (p *Provider) unsuspendServer(c echo.Context) error { return p.setSuspended
 // setSuspended suspends (which also stops the server) or unsuspends a server; both are
 // refused while a job runs for it.
 func (p *Provider) setSuspended(c echo.Context, suspend bool) error {
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		if s.ActiveQueue != 0 {
 			return errBusy
 		}
 		s.suspend(suspend, tx.Now)
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err

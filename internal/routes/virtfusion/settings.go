@@ -61,11 +61,7 @@ func (p *Provider) renderSettings(tx *state.Tx, s *Server, v *serverView) error 
 }
 
 func (p *Provider) modifyServerBackupPlan(c echo.Context) error {
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		plan := provider.PathInt(c, "backupPlanId")
 		if plan != 0 {
 			var b BackupPlan
@@ -74,7 +70,7 @@ func (p *Provider) modifyServerBackupPlan(c echo.Context) error {
 			}
 		}
 		s.BackupPlanID, s.Updated = plan, tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -89,13 +85,9 @@ func (p *Provider) modifyServerBackupAccess(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		s.BackupAccess, s.Updated = in.Type, tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -228,13 +220,9 @@ func (p *Provider) throttleServerCpu(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		s.CPUThrottle, s.Updated = in.Percent, tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -270,11 +258,7 @@ func (p *Provider) setServerCustomXml(c echo.Context) error {
 			part.Enabled = *enabled
 		}
 	}
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		x := &s.CustomXML
 		set(&x.Domain, in.Domain, in.DomainEnabled)
 		set(&x.OS, in.OS, in.OSEnabled)
@@ -283,7 +267,7 @@ func (p *Provider) setServerCustomXml(c echo.Context) error {
 		set(&x.Clock, in.Clock, in.ClockEnabled)
 		set(&x.CPUTune, in.CPUTune, in.CPUTuneEnabled)
 		s.Updated = tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err

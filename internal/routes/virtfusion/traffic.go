@@ -262,11 +262,7 @@ func (p *Provider) addServerTrafficBlock(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		id, err := tx.Coll(Name, collTrafficBlocks).NextID()
 		if err != nil {
 			return err
@@ -275,7 +271,7 @@ func (p *Provider) addServerTrafficBlock(c echo.Context) error {
 		s.TrafficBlocks = append(s.TrafficBlocks, TrafficBlock{ID: int64(id), Month: in.Month, Period: cur + in.Month - 1,
 			Traffic: in.Amount, Added: tx.Now})
 		s.Updated = tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err
@@ -367,13 +363,9 @@ func (p *Provider) modifyServerTraffic(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
+	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		s.Resources.Traffic, s.Updated = in.Traffic, tx.Now
-		return saveServer(tx, s)
+		return nil
 	})
 	if err != nil {
 		return err

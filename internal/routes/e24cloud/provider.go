@@ -9,11 +9,9 @@ import (
 	"time"
 
 	"github.com/brianvoe/gofakeit/v7"
-	"github.com/getkin/kin-openapi/openapi3"
 
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
-	"github.com/panelsim/panelsim/specs"
 )
 
 // Name is the provider's name in flags, URL lines and the store.
@@ -39,15 +37,15 @@ type Config struct {
 
 // Provider is the e24cloud API.
 type Provider struct {
-	fx   *Fixtures
-	spec *openapi3.T
-	cfg  Config
-	log  *slog.Logger
+	provider.Document
+	fx  *Fixtures
+	cfg Config
+	log *slog.Logger
 }
 
 // New loads the e24cloud document and fixtures.
 func New(fixtures fs.FS, cfg Config, log *slog.Logger) (*Provider, error) {
-	spec, err := specs.Load(Name)
+	doc, err := provider.LoadDocument(Name, "/v2")
 	if err != nil {
 		return nil, err
 	}
@@ -61,17 +59,8 @@ func New(fixtures fs.FS, cfg Config, log *slog.Logger) (*Provider, error) {
 	if cfg.Wall == nil {
 		cfg.Wall = time.Now
 	}
-	return &Provider{fx: fx, spec: spec, cfg: cfg, log: log}, nil
+	return &Provider{fx: fx, Document: doc, cfg: cfg, log: log}, nil
 }
-
-// Name implements provider.Provider.
-func (p *Provider) Name() string { return Name }
-
-// BasePath implements provider.Provider.
-func (p *Provider) BasePath() string { return "/v2" }
-
-// Spec implements provider.Provider.
-func (p *Provider) Spec() *openapi3.T { return p.spec }
 
 // Runners implements provider.Provider.
 func (p *Provider) Runners() map[string]world.Runner {

@@ -10,12 +10,10 @@ import (
 	"net/http"
 
 	"github.com/brianvoe/gofakeit/v7"
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
-	"github.com/panelsim/panelsim/specs"
 )
 
 // Name is the provider's name in flags, URL lines and the store.
@@ -23,14 +21,14 @@ const Name = "openscaler"
 
 // Provider is the OpenScaler API.
 type Provider struct {
-	fx   *Fixtures
-	spec *openapi3.T
-	log  *slog.Logger
+	provider.Document
+	fx  *Fixtures
+	log *slog.Logger
 }
 
 // New loads the OpenScaler document and fixtures.
 func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
-	spec, err := specs.Load(Name)
+	doc, err := provider.LoadDocument(Name, "/v1")
 	if err != nil {
 		return nil, err
 	}
@@ -38,17 +36,8 @@ func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{fx: fx, spec: spec, log: log}, nil
+	return &Provider{fx: fx, Document: doc, log: log}, nil
 }
-
-// Name implements provider.Provider.
-func (p *Provider) Name() string { return Name }
-
-// BasePath implements provider.Provider.
-func (p *Provider) BasePath() string { return "/v1" }
-
-// Spec implements provider.Provider.
-func (p *Provider) Spec() *openapi3.T { return p.spec }
 
 // Credential reads the bearer token (the "access_token" of the OpenScaler Platform).
 func (p *Provider) Credential(r *http.Request) string {

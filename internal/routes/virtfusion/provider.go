@@ -11,12 +11,10 @@ import (
 	"net/http"
 
 	"github.com/brianvoe/gofakeit/v7"
-	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
-	"github.com/panelsim/panelsim/specs"
 )
 
 // Name is the provider's name in flags, URL lines and the store.
@@ -24,14 +22,14 @@ const Name = "virtfusion"
 
 // Provider is the VirtFusion API.
 type Provider struct {
-	fx   *Fixtures
-	spec *openapi3.T
-	log  *slog.Logger
+	provider.Document
+	fx  *Fixtures
+	log *slog.Logger
 }
 
 // New loads the VirtFusion document and fixtures.
 func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
-	spec, err := specs.Load(Name)
+	doc, err := provider.LoadDocument(Name, "/api/v1")
 	if err != nil {
 		return nil, err
 	}
@@ -39,17 +37,8 @@ func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{fx: fx, spec: spec, log: log}, nil
+	return &Provider{fx: fx, Document: doc, log: log}, nil
 }
-
-// Name implements provider.Provider.
-func (p *Provider) Name() string { return Name }
-
-// BasePath implements provider.Provider.
-func (p *Provider) BasePath() string { return "/api/v1" }
-
-// Spec implements provider.Provider.
-func (p *Provider) Spec() *openapi3.T { return p.spec }
 
 // Credential reads the bearer token.
 func (p *Provider) Credential(r *http.Request) string {

@@ -18,7 +18,7 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./bench | tee bench.out
 
-## load: wrk against panelsim and a static echo baseline in the same run (needs wrk)
+## load: wrk against panelsim, a static echo baseline and Prism (when PRISM is set) in the same run (needs wrk)
 load:
 	bench/load.sh 10 3
 

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Load test: GET one built VirtFusion server with wrk at 64 connections, against panelsim and,
 # in the same run, against a static echo server answering the same bytes. Bounded in time;
-# everything it starts stops with it. Needs wrk (apt-get install wrk).
+# everything it starts stops with it. Needs wrk (apt-get install wrk). When Prism is there
+# (PRISM=path/to/prism, or prism on the PATH), it joins the rounds, mocking the same
+# operation from the vendor's document in ../shared/reference:
+#   npm install --prefix /tmp/prism @stoplight/prism-cli@5.14.2
+#   PRISM=/tmp/prism/node_modules/.bin/prism bench/load.sh
 #   bench/load.sh [seconds per run, default 10] [rounds, default 3]
 set -euo pipefail
 secs=${1:-10}
@@ -32,11 +36,27 @@ curl -sf "${auth[@]}" "$api/servers/$srv" >"$tmp/body.json"
 "$tmp/static" -body "$tmp/body.json" >"$tmp/static.out" 2>&1 &
 pids+=($!)
 st=$(wait_line "$tmp/static.out" STATIC_URL)
+targets=(static panelsim)
+prism=${PRISM:-$(command -v prism || true)}
+vendor=../shared/reference/virtfusion-openapi.yaml
+if [ -n "$prism" ] && [ -f "$vendor" ]; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+  "$prism" mock -h 127.0.0.1 -p "$port" "$vendor" >/dev/null 2>&1 &
+  pids+=($!)
+  pr="http://127.0.0.1:$port"
+  for _ in $(seq 300); do curl -sf -o /dev/null -H "Authorization: Bearer panelsim" "$pr/servers/$srv" && break; sleep 0.1; done
+  targets+=(prism)
+  echo "prism: $("$prism" --version) on $vendor ($(curl -s -H "Authorization: Bearer panelsim" "$pr/servers/$srv" | wc -c) bytes)"
+fi
 
 echo "body: $(wc -c <"$tmp/body.json") bytes; wrk -t2 -c64 -d${secs}s, $rounds rounds, alternating"
 for r in $(seq "$rounds"); do
-  for target in static panelsim; do
-    if [ "$target" = static ]; then url="$st/api/v1/servers/$srv"; else url="$api/servers/$srv"; fi
+  for target in "${targets[@]}"; do
+    case $target in
+    static) url="$st/api/v1/servers/$srv" ;;
+    panelsim) url="$api/servers/$srv" ;;
+    prism) url="$pr/servers/$srv" ;;
+    esac
     out=$(wrk -t2 -c64 -d"${secs}s" --latency -H "Authorization: Bearer panelsim" "$url")
     rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
     p50=$(echo "$out" | awk '$1=="50%" {print $2}')

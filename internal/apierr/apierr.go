@@ -2,7 +2,10 @@
 // them its own way (VirtFusion's {"msg":…} and {"errors":[…]}, Tenantos' envelope, …).
 package apierr
 
-import "strings"
+import (
+	"net/http"
+	"strings"
+)
 
 // Kind is the class of an error; it decides the status code.
 type Kind int
@@ -41,6 +44,27 @@ func (e *Error) Message() string {
 		return ""
 	}
 	return e.Messages[0]
+}
+
+// statusOf is each kind's usual status, as the Kind comments give it.
+var statusOf = map[Kind]int{
+	KindNotFound: http.StatusNotFound, KindInvalid: http.StatusUnprocessableEntity, KindLocked: http.StatusLocked,
+	KindUnavailable: http.StatusServiceUnavailable, KindConflict: http.StatusConflict, KindForbidden: http.StatusForbidden,
+}
+
+// Code is the status to answer e with: its own for KindStatus, else the provider's status for
+// the kind in remap (may be nil), else the kind's usual one; 500 for an unknown kind.
+func (e *Error) Code(remap map[Kind]int) int {
+	if e.Kind == KindStatus {
+		return e.Status
+	}
+	if n, ok := remap[e.Kind]; ok {
+		return n
+	}
+	if n, ok := statusOf[e.Kind]; ok {
+		return n
+	}
+	return http.StatusInternalServerError
 }
 
 // NotFound says what was not found, in the provider's words ("server not found").

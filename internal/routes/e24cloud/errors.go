@@ -26,6 +26,9 @@ type okBody struct {
 // succeeded is the bare {"success":true}.
 var succeeded = okBody{Success: true}
 
+// statusOf is where e24cloud's statuses differ from the usual ones of apierr's kinds.
+var statusOf = map[apierr.Kind]int{apierr.KindInvalid: http.StatusBadRequest, apierr.KindLocked: http.StatusConflict}
+
 // WriteError answers err in e24cloud's shape: 400 for bad input, 404 for unknown ids, 409 for
 // an action the object's state does not allow.
 func (p *Provider) WriteError(c echo.Context, err error) {
@@ -37,9 +40,7 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 	)
 	switch {
 	case errors.As(err, &ae):
-		status := map[apierr.Kind]int{apierr.KindNotFound: http.StatusNotFound, apierr.KindInvalid: http.StatusBadRequest,
-			apierr.KindLocked: http.StatusConflict, apierr.KindConflict: http.StatusConflict,
-			apierr.KindUnavailable: http.StatusServiceUnavailable, apierr.KindForbidden: http.StatusForbidden, apierr.KindStatus: ae.Status}[ae.Kind]
+		status := ae.Code(statusOf)
 		msg := strings.Join(ae.Messages, " ")
 		if msg == "" {
 			msg = http.StatusText(status)

@@ -26,6 +26,9 @@ func (e *badRequestError) Error() string { return e.msg }
 
 func badRequest(msg string) error { return &badRequestError{msg} }
 
+// statusOf is where OpenScaler's statuses differ from the usual ones of apierr's kinds.
+var statusOf = map[apierr.Kind]int{apierr.KindLocked: http.StatusConflict}
+
 // WriteError answers err as {"detail": …}: 400 for requests that cannot be carried out, 404
 // for unknown records and routes, 409 for actions the VM's state does not allow, 422 for
 // requests that do not fit the document, 413, 405, and 500 for anything else.
@@ -41,15 +44,7 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 	case errors.As(err, &be):
 		c.JSON(http.StatusBadRequest, detail{be.msg})
 	case errors.As(err, &ae):
-		status := map[apierr.Kind]int{
-			apierr.KindNotFound: http.StatusNotFound, apierr.KindInvalid: http.StatusUnprocessableEntity,
-			apierr.KindLocked: http.StatusConflict, apierr.KindConflict: http.StatusConflict,
-			apierr.KindUnavailable: http.StatusServiceUnavailable, apierr.KindForbidden: http.StatusForbidden,
-			apierr.KindStatus: ae.Status,
-		}[ae.Kind]
-		if status == 0 {
-			status = http.StatusInternalServerError
-		}
+		status := ae.Code(statusOf)
 		msg := strings.Join(ae.Messages, "; ")
 		if msg == "" {
 			msg = http.StatusText(status)

@@ -6,6 +6,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -67,7 +69,7 @@ func (p *Provider) buildServer(c echo.Context) error {
 		case in.Name != nil && *in.Name != "":
 			s.Name = *in.Name
 		case s.Name == "":
-			s.Name = strings.Title(f.Adjective() + " " + f.StreetSuffix())
+			s.Name = titleCase(f.Adjective() + " " + f.StreetSuffix())
 		}
 		if in.Hostname != nil {
 			s.Hostname = in.Hostname
@@ -177,4 +179,14 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 		return err
 	}
 	return saveServer(tx, s)
+}
+
+// titleCase capitalises each word, as the panel's generated names are ("Elliptical Way").
+func titleCase(s string) string {
+	words := strings.Fields(s)
+	for i, w := range words {
+		r, n := utf8.DecodeRuneInString(w)
+		words[i] = string(unicode.ToUpper(r)) + w[n:]
+	}
+	return strings.Join(words, " ")
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/panelsim/panelsim/internal/apierr"
 )
 
 // ExtraDisk is an additional storage disk (sdb, sdc) asked for at create time. It is
@@ -47,7 +49,7 @@ func (in *createServerInput) extraDisks() ([]ExtraDisk, error) {
 		}
 		n := i + 1
 		if spec.capacity == nil || *spec.capacity < 1 {
-			return nil, fmt.Errorf("The additional storage%d capacity field is required when additional storage%d enable is true.", n, n)
+			return nil, apierr.Invalid(fmt.Sprintf("The additional storage%d capacity field is required when additional storage%d enable is true.", n, n))
 		}
 		out = append(out, ExtraDisk{Drive: string(rune('a' + n)), Capacity: *spec.capacity, Profile: orDefault(spec.profile, 0)})
 	}

@@ -36,6 +36,12 @@ func TestAdditionalStorage(t *testing.T) {
 	if got := e.groupAlloc(groupDefault, "localStorage"); got != before {
 		t.Fatalf("storage after delete %d, want %d", got, before)
 	}
-	e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": 2, "hypervisorId": groupDefault, "additionalStorage1Enable": true}).Expect(t, 422)
+	res = e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": 2, "hypervisorId": groupDefault, "additionalStorage1Enable": true}).Expect(t, 422)
+	if want := "The additional storage1 capacity field is required when additional storage1 enable is true."; res.String("errors", 0) != want {
+		t.Fatalf("errors %v, want %q", res.Get("errors"), want)
+	}
+	if got := e.groupAlloc(groupDefault, "localStorage"); got != before {
+		t.Fatalf("storage after a refused create %d, want %d", got, before)
+	}
 	e.c.Do("POST", "/servers", map[string]any{"packageId": pkgS, "userId": 2, "hypervisorId": groupDefault, "additionalStorage1Enable": true, "additionalStorage1Capacity": 5000}).Expect(t, 422)
 }

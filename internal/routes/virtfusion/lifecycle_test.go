@@ -2,8 +2,11 @@ package virtfusion_test
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // TestServerLifecycle walks what a billing module does: find or create the customer, create
@@ -218,4 +221,25 @@ func TestMaintenance(t *testing.T) {
 	}
 	setMaintenance(t, e.s, hv, false)
 	e.c.Do("POST", fmt.Sprintf("/servers/%d/power/restart", id), nil).Expect(t, 200)
+}
+
+// TestBuildNamesServer: a build without a name gives the server a generated one in the
+// panel's style (capitalised words), and keeps it.
+func TestBuildNamesServer(t *testing.T) {
+	e := newEnv(t)
+	id := e.server(e.user(1), pkgS, groupDefault)
+	res := e.c.Do("POST", fmt.Sprintf("/servers/%d/build", id), map[string]any{"operatingSystemId": tmplDebian12}).Expect(t, 200)
+	name := res.String("data", "name")
+	words := strings.Fields(name)
+	if len(words) < 2 {
+		t.Fatalf("generated name %q", name)
+	}
+	for _, w := range words {
+		if r, _ := utf8.DecodeRuneInString(w); !unicode.IsUpper(r) {
+			t.Fatalf("generated name %q: %q is not capitalised", name, w)
+		}
+	}
+	if got := e.getServer(id).String("data", "name"); got != name {
+		t.Fatalf("stored name %q, answered %q", got, name)
+	}
 }

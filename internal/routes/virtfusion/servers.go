@@ -142,7 +142,7 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	}
 	disks, err := in.extraDisks()
 	if err != nil {
-		return nil, apierr.Invalid(err.Error())
+		return nil, err
 	}
 	withDisks := need
 	for _, d := range disks {

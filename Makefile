@@ -22,10 +22,11 @@ bench:
 load:
 	bench/load.sh 10 3
 
-## lint: formatting and vet
+## lint: formatting, vet and staticcheck
 lint:
 	@test -z "$$(gofmt -l .)" || { echo "gofmt needed:"; gofmt -l .; exit 1; }
 	$(GO) vet ./...
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 ## build: a static binary in bin/
 build:

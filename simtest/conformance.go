@@ -54,6 +54,21 @@ func (c *Case) URL(t testing.TB, values map[string]string) string {
 	return path
 }
 
+// Send sends the case to the client's API at path (from URL) with body (nil for none) and
+// fails the test unless the answer has status want.
+func (c *Case) Send(t testing.TB, client *Client, path string, body map[string]any, want int) *Response {
+	t.Helper()
+	var send any
+	if body != nil {
+		send = body
+	}
+	res := client.Do(c.Method, path, send)
+	if res.Status != want {
+		t.Fatalf("%s %s: status %d, want %d: %v", c.Method, path, res.Status, want, res)
+	}
+	return res
+}
+
 // Conformance runs fn once for every operation of a provider's document, each in a subtest
 // named after its operationId, with the request the document describes. It returns how many
 // operations the document has.

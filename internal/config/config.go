@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"strings"
 	"time"
 
@@ -26,13 +27,17 @@ type Serve struct {
 	OpenScaler     string        `name:"openscaler" env:"PANELSIM_OPENSCALER" default:"127.0.0.1:8084" placeholder:"ADDR" help:"OpenScaler listener (host:port; port 0 picks a free port; off disables it)."`
 	E24Cloud       string        `name:"e24cloud" env:"PANELSIM_E24CLOUD" default:"127.0.0.1:8083" placeholder:"ADDR" help:"e24cloud listener (host:port; port 0 picks a free port; off disables it)."`
 	E24Key         []string      `name:"e24cloud-key" env:"PANELSIM_E24CLOUD_KEY" sep:"," placeholder:"KEY:SECRET" help:"e24cloud API key and secret, with a world of its own (repeatable; key 'panelsim' with secret 'panelsim-secret' always works)."`
+	E24KeyFile     string        `name:"e24cloud-key-file" env:"PANELSIM_E24CLOUD_KEY_FILE" type:"existingfile" placeholder:"FILE" help:"File with more e24cloud KEY:SECRET pairs, one per line."`
 	E24Skew        time.Duration `name:"e24cloud-skew" env:"PANELSIM_E24CLOUD_SKEW" default:"15m" help:"How far an e24cloud request's X-Date may be from the host's clock."`
 	RecordUpstream []string      `name:"record-upstream" env:"PANELSIM_RECORD_UPSTREAM" sep:"," placeholder:"[PROVIDER=]URL" help:"Proxy a provider's API to a real panel and record every exchange as a scenario (repeatable; a URL alone applies to every enabled listener)."`
 	RecordDir      string        `name:"record-dir" env:"PANELSIM_RECORD_DIR" default:"." placeholder:"DIR" help:"Where --record-upstream writes <provider>-recorded.yaml."`
 	Data           string        `env:"PANELSIM_DATA" default:"panelsim.db" placeholder:"FILE" help:"bbolt file holding every world."`
 	Token          []string      `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
+	TokenFile      string        `name:"token-file" env:"PANELSIM_TOKEN_FILE" type:"existingfile" placeholder:"FILE" help:"File with more tokens, one per line (kept out of the process list)."`
 	AnyToken       bool          `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
+	WorldTTL       time.Duration `name:"world-ttl" env:"PANELSIM_WORLD_TTL" placeholder:"DURATION" help:"With --any-token, remove a world made for an unknown token once nobody has used it for this long (0 keeps every world)."`
 	AdminToken     string        `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
+	AdminTokenFile string        `name:"admin-token-file" env:"PANELSIM_ADMIN_TOKEN_FILE" type:"existingfile" placeholder:"FILE" help:"File holding the admin token."`
 	Clock          string        `env:"PANELSIM_CLOCK" default:"real" enum:"real,manual" help:"real: time passes (see --time-scale); manual: time moves only through POST /_sim/clock/advance."`
 	TimeScale      float64       `env:"PANELSIM_TIME_SCALE" default:"1" help:"With --clock real, how many times faster than the wall clock virtual time runs."`
 	TLS            bool          `name:"tls" env:"PANELSIM_TLS" help:"Serve HTTPS (a self-signed certificate unless --tls-cert/--tls-key)."`
@@ -40,6 +45,13 @@ type Serve struct {
 	TLSKey         string        `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
 	Fixtures       string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
 	JournalSize    int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
+	MaxSnapshots   int           `name:"max-snapshots" env:"PANELSIM_MAX_SNAPSHOTS" default:"20" help:"Snapshots each world may keep."`
+	MaxScenarios   int           `name:"max-scenarios" env:"PANELSIM_MAX_SCENARIOS" default:"32" help:"Scenarios each world may post."`
+	IdleTimeout    time.Duration `name:"idle-timeout" env:"PANELSIM_IDLE_TIMEOUT" default:"30s" help:"Close a keep-alive connection idle this long."`
+	ReadTimeout    time.Duration `name:"read-timeout" env:"PANELSIM_READ_TIMEOUT" default:"30s" help:"Time a client has to send a request's header and body."`
+	WriteTimeout   time.Duration `name:"write-timeout" env:"PANELSIM_WRITE_TIMEOUT" default:"60s" help:"Time an answer has to be written (an event stream gets it afresh for each event)."`
+	MaxConns       int           `name:"max-conns" env:"PANELSIM_MAX_CONNS" help:"Connections open on all listeners together (default: half the descriptor limit, at most 4096); past it the longest idle one is closed."`
+	ShutdownGrace  time.Duration `name:"shutdown-grace" env:"PANELSIM_SHUTDOWN_GRACE" default:"5s" help:"On SIGTERM, how long requests in flight may take to finish."`
 	LogLevel       string        `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
 }
 
@@ -79,8 +91,12 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 	if err := level.UnmarshalText([]byte(s.LogLevel)); err != nil {
 		return sim.Options{}, err
 	}
+	e24keys, err := withFile(s.E24Key, s.E24KeyFile)
+	if err != nil {
+		return sim.Options{}, err
+	}
 	keys := map[string]string{}
-	for _, kv := range s.E24Key {
+	for _, kv := range e24keys {
 		key, secret, ok := strings.Cut(strings.TrimSpace(kv), ":")
 		if !ok || key == "" || secret == "" {
 			return sim.Options{}, fmt.Errorf("--e24cloud-key %q: want KEY:SECRET", kv)
@@ -104,20 +120,65 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		}
 		record[name] = u
 	}
-	var tokens []string
-	for _, t := range s.Token {
-		if t = strings.TrimSpace(t); t != "" {
-			tokens = append(tokens, t)
+	tokens, err := withFile(s.Token, s.TokenFile)
+	if err != nil {
+		return sim.Options{}, err
+	}
+	admin := s.AdminToken
+	if s.AdminTokenFile != "" {
+		lines, err := withFile(nil, s.AdminTokenFile)
+		if err != nil {
+			return sim.Options{}, err
+		}
+		if len(lines) != 1 {
+			return sim.Options{}, fmt.Errorf("--admin-token-file %s: want one token, found %d lines", s.AdminTokenFile, len(lines))
+		}
+		admin = lines[0]
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"--world-ttl", s.WorldTTL}, {"--idle-timeout", s.IdleTimeout}, {"--read-timeout", s.ReadTimeout}, {"--write-timeout", s.WriteTimeout}, {"--shutdown-grace", s.ShutdownGrace}} {
+		if d.v < 0 {
+			return sim.Options{}, fmt.Errorf("%s must not be negative", d.name)
 		}
 	}
 	return sim.Options{
-		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: s.AdminToken,
+		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: admin, WorldTTL: s.WorldTTL,
 		Clock: mode, TimeScale: s.TimeScale,
 		E24Keys: keys, E24Skew: s.E24Skew,
 		Listen: listen, RecordUpstream: record, RecordDir: s.RecordDir,
 		TLS: s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
 		FixturesDir: s.Fixtures, JournalSize: s.JournalSize,
+		MaxSnapshots: s.MaxSnapshots, MaxScenarios: s.MaxScenarios,
+		IdleTimeout: s.IdleTimeout, ReadTimeout: s.ReadTimeout, WriteTimeout: s.WriteTimeout,
+		MaxConns: s.MaxConns, ShutdownGrace: s.ShutdownGrace,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		URLWriter: stdout,
 	}, nil
+}
+
+// withFile is values, trimmed and without empty ones, followed by the lines of file (when
+// given; blank lines and lines starting with # are skipped): secrets kept in a file stay out
+// of the process list.
+func withFile(values []string, file string) ([]string, error) {
+	var out []string
+	for _, v := range values {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	if file == "" {
+		return out, nil
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(raw), "\n") {
+		if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+			out = append(out, line)
+		}
+	}
+	return out, nil
 }

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"math"
 	"net/http"
@@ -31,7 +32,16 @@ type Deps struct {
 	Providers  []string
 	Clock      clock.Mode
 	Scenarios  *scenarios.Engine
+	// MaxScenarioBytes is the largest scenario a world may post (default 256 KiB).
+	MaxScenarioBytes int64
 }
+
+// Journal pages: the newest defaultJournalPage entries unless ?limit= says otherwise, and
+// never more than maxJournalPage in one answer.
+const (
+	defaultJournalPage = 100
+	maxJournalPage     = 1000
+)
 
 type api struct{ Deps }
 
@@ -67,9 +77,9 @@ func fail(c echo.Context, status int, msg string) error {
 type worldHandler func(echo.Context, *world.World) error
 
 // decode reads a JSON body whatever its content type says (curl -d sends form encoding);
-// an empty body leaves v as it is.
+// an empty body leaves v as it is. The listener has already bounded the body's size.
 func decode(c echo.Context, v any) error {
-	body, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
+	body, err := io.ReadAll(c.Request().Body)
 	if err != nil || len(bytes.TrimSpace(body)) == 0 {
 		return err
 	}
@@ -83,7 +93,7 @@ func (a *api) withWorld(h worldHandler) echo.HandlerFunc {
 		if token == "" {
 			return fail(c, http.StatusUnauthorized, "missing "+TokenHeader+" header")
 		}
-		w, ok := a.Worlds.Lookup(token)
+		w, ok := a.Worlds.Lookup(token, world.Everything)
 		if !ok {
 			return fail(c, http.StatusUnauthorized, "unknown token")
 		}
@@ -93,7 +103,7 @@ func (a *api) withWorld(h worldHandler) echo.HandlerFunc {
 
 func (a *api) health(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]any{
-		"status": "ok", "providers": a.Providers, "clock": a.Clock, "worlds": len(a.Worlds.Worlds()),
+		"status": "ok", "providers": a.Providers, "clock": a.Clock, "worlds": a.Worlds.Count(),
 	})
 }
 
@@ -188,8 +198,13 @@ func (a *api) createSnapshot(c echo.Context, w *world.World) error {
 		return fail(c, http.StatusBadRequest, "body must be JSON like {\"name\": \"before-upgrade\"}")
 	}
 	snap, err := w.SaveSnapshot(req.Name)
-	if errors.Is(err, state.ErrSnapshotName) {
+	switch {
+	case errors.Is(err, state.ErrSnapshotName):
 		return fail(c, http.StatusBadRequest, err.Error())
+	case errors.Is(err, state.ErrTooMany):
+		return fail(c, http.StatusConflict, "snapshot refused: "+err.Error()+"; delete one first (DELETE /_sim/snapshots/{name})")
+	case errors.Is(err, state.ErrTooLarge):
+		return fail(c, http.StatusRequestEntityTooLarge, "snapshot refused: "+err.Error())
 	}
 	if err != nil {
 		return err
@@ -219,23 +234,31 @@ func (a *api) deleteSnapshot(c echo.Context, w *world.World) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
+// listJournal answers a page of the journal: the newest entries, or those after (or before)
+// a sequence number, filtered by method, path, status and provider.
 func (a *api) listJournal(c echo.Context, w *world.World) error {
-	f := journal.Filter{Method: c.QueryParam("method"), Path: c.QueryParam("path"), Provider: c.QueryParam("provider")}
-	if s := c.QueryParam("status"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil {
-			return fail(c, http.StatusBadRequest, "status must be a number")
+	f := journal.Filter{Method: c.QueryParam("method"), Path: c.QueryParam("path"), Provider: c.QueryParam("provider"), Limit: defaultJournalPage}
+	for _, p := range []struct {
+		name string
+		max  uint64
+		set  func(uint64)
+	}{
+		{"status", 999, func(n uint64) { f.Status = int(n) }},
+		{"limit", maxJournalPage, func(n uint64) { f.Limit = max(int(n), 1) }},
+		{"after", math.MaxUint64, func(n uint64) { f.After = n }},
+		{"before", math.MaxUint64, func(n uint64) { f.Before = n }},
+	} {
+		s := c.QueryParam(p.name)
+		if s == "" {
+			continue
 		}
-		f.Status = n
-	}
-	if s := c.QueryParam("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 0 {
-			return fail(c, http.StatusBadRequest, "limit must be a positive number")
+		n, err := strconv.ParseUint(s, 10, 64)
+		if err != nil || n > p.max {
+			return fail(c, http.StatusBadRequest, fmt.Sprintf("%s must be a whole number from 0 to %d", p.name, p.max))
 		}
-		f.Limit = n
+		p.set(n)
 	}
-	return c.JSON(http.StatusOK, map[string]any{"entries": w.Journal.List(f)})
+	return c.JSON(http.StatusOK, w.Journal.List(f))
 }
 
 func (a *api) clearJournal(c echo.Context, w *world.World) error {

@@ -2,6 +2,7 @@ package control
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -18,15 +19,26 @@ func (a *api) listScenarios(c echo.Context, w *world.World) error {
 
 // postScenario adds a scenario of the world's own, in JSON or YAML.
 func (a *api) postScenario(c echo.Context, w *world.World) error {
-	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, 1<<20))
+	limit := a.MaxScenarioBytes
+	if limit <= 0 {
+		limit = 256 << 10
+	}
+	raw, err := io.ReadAll(io.LimitReader(c.Request().Body, limit+1))
 	if err != nil {
 		return fail(c, http.StatusBadRequest, "cannot read the body")
+	}
+	if int64(len(raw)) > limit {
+		return fail(c, http.StatusRequestEntityTooLarge, fmt.Sprintf("a scenario may be at most %d bytes", limit))
 	}
 	s, err := scenarios.Parse(raw)
 	if err != nil {
 		return fail(c, http.StatusBadRequest, err.Error())
 	}
-	if err := a.Scenarios.Post(w.ID, s, "posted"); err != nil {
+	err = a.Scenarios.Post(w.ID, s, "posted")
+	if errors.Is(err, scenarios.ErrTooMany) {
+		return fail(c, http.StatusConflict, err.Error()+"; delete one first (DELETE /_sim/scenarios/{name})")
+	}
+	if err != nil {
 		return fail(c, http.StatusBadRequest, err.Error())
 	}
 	return c.JSON(http.StatusCreated, scenarios.Summary{Name: s.Name, Description: s.Description, Source: s.Source, Rules: len(s.Rules)})

@@ -2,6 +2,8 @@
 package journal
 
 import (
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -23,21 +25,31 @@ type Entry struct {
 	Rule string `json:"rule,omitempty"`
 }
 
+// MaxField is the most an entry keeps of its path or its query; the rest is cut off and
+// counted, so that a client sending huge URLs cannot grow the journal without bound.
+const MaxField = 1024
+
 // Filter selects entries; zero fields match everything.
 type Filter struct {
 	Method   string
 	Path     string // substring of the path
 	Status   int
 	Provider string
-	Limit    int // newest Limit entries
+	// After and Before page by sequence number: only entries numbered above After, or below
+	// Before.
+	After, Before uint64
+	// Limit is how many entries a page holds: the oldest Limit after After when After is
+	// set, else the newest Limit. Zero means all.
+	Limit int
 }
 
-// Journal is safe for concurrent use.
+// Journal is safe for concurrent use. Its ring grows as entries come, up to its size, so a
+// world that is never used costs nothing.
 type Journal struct {
 	mu      sync.Mutex
+	size    int
 	entries []Entry
-	next    int // ring position of the next write
-	full    bool
+	next    int // ring position of the next write, once the ring is full
 	seq     uint64
 }
 
@@ -46,54 +58,116 @@ func New(size int) *Journal {
 	if size <= 0 {
 		size = 1000
 	}
-	return &Journal{entries: make([]Entry, size)}
+	return &Journal{size: size}
 }
 
-// Add records e, numbering it.
+// Add records e, numbering it. Its path and query are cut to MaxField and secret-looking
+// query parameters are redacted.
 func (j *Journal) Add(e Entry) {
+	e.Path = clip(e.Path)
+	e.Query = clip(Redact(e.Query))
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
-	j.entries[j.next] = e
-	j.next++
-	if j.next == len(j.entries) {
-		j.next, j.full = 0, true
+	if len(j.entries) < j.size {
+		j.entries = append(j.entries, e)
+		return
 	}
+	j.entries[j.next] = e
+	j.next = (j.next + 1) % j.size
 }
 
-// List returns the matching entries, oldest first.
-func (j *Journal) List(f Filter) []Entry {
-	j.mu.Lock()
-	defer j.mu.Unlock()
-	var ordered []Entry
-	if j.full {
-		ordered = append(ordered, j.entries[j.next:]...)
+func clip(s string) string {
+	if len(s) <= MaxField {
+		return s
 	}
+	return s[:MaxField] + "…(" + strconv.Itoa(len(s)-MaxField) + " more bytes)"
+}
+
+// secretParams are query parameters whose values the journal never keeps.
+var secretParams = []string{"token", "api_token", "apitoken", "access_token", "key", "api_key", "apikey", "secret", "password", "passwd", "signature"}
+
+// Redact replaces the values of secret-looking query parameters with "REDACTED".
+func Redact(rawQuery string) string {
+	if rawQuery == "" {
+		return ""
+	}
+	parts := strings.Split(rawQuery, "&")
+	changed := false
+	for i, part := range parts {
+		name, _, hasValue := strings.Cut(part, "=")
+		if !hasValue {
+			continue
+		}
+		if n, err := url.QueryUnescape(name); err == nil {
+			name = n
+		}
+		if isSecret(name) {
+			parts[i] = part[:strings.IndexByte(part, '=')+1] + "REDACTED"
+			changed = true
+		}
+	}
+	if !changed {
+		return rawQuery
+	}
+	return strings.Join(parts, "&")
+}
+
+func isSecret(name string) bool {
+	name = strings.ToLower(name)
+	for _, s := range secretParams {
+		if name == s || strings.HasSuffix(name, "_"+s) || strings.HasSuffix(name, "["+s+"]") {
+			return true
+		}
+	}
+	return false
+}
+
+// Page is a list of entries, oldest first, and whether more match beyond it in the
+// direction of paging.
+type Page struct {
+	Entries []Entry `json:"entries"`
+	More    bool    `json:"more"`
+}
+
+// List returns a page of the matching entries, oldest first.
+func (j *Journal) List(f Filter) Page {
+	j.mu.Lock()
+	ordered := make([]Entry, 0, len(j.entries))
+	ordered = append(ordered, j.entries[j.next:]...)
 	ordered = append(ordered, j.entries[:j.next]...)
-	out := make([]Entry, 0, len(ordered))
+	j.mu.Unlock()
+	out := ordered[:0] // filtered in place: ordered is this call's own copy
 	for _, e := range ordered {
 		if f.matches(e) {
 			out = append(out, e)
 		}
 	}
+	p := Page{Entries: out}
 	if f.Limit > 0 && len(out) > f.Limit {
-		out = out[len(out)-f.Limit:]
+		p.More = true
+		if f.After > 0 {
+			p.Entries = out[:f.Limit]
+		} else {
+			p.Entries = out[len(out)-f.Limit:]
+		}
 	}
-	return out
+	return p
 }
 
 func (f Filter) matches(e Entry) bool {
 	return (f.Method == "" || strings.EqualFold(f.Method, e.Method)) &&
 		(f.Path == "" || strings.Contains(e.Path, f.Path)) &&
 		(f.Status == 0 || f.Status == e.Status) &&
-		(f.Provider == "" || f.Provider == e.Provider)
+		(f.Provider == "" || f.Provider == e.Provider) &&
+		(f.After == 0 || e.Seq > f.After) &&
+		(f.Before == 0 || e.Seq < f.Before)
 }
 
-// Clear forgets every entry; numbering goes on.
+// Clear forgets every entry and gives the ring's memory back; numbering goes on.
 func (j *Journal) Clear() {
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	clear(j.entries)
-	j.next, j.full = 0, false
+	j.entries, j.next = nil, 0
 }

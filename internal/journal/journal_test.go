@@ -7,7 +7,7 @@ func TestRingKeepsNewest(t *testing.T) {
 	for i, p := range []string{"/a", "/b", "/c", "/d"} {
 		j.Add(Entry{Method: "GET", Path: p, Status: 200 + i})
 	}
-	got := j.List(Filter{})
+	got := j.List(Filter{}).Entries
 	if len(got) != 3 || got[0].Path != "/b" || got[2].Path != "/d" || got[2].Seq != 4 {
 		t.Fatalf("ring: %+v", got)
 	}
@@ -32,13 +32,13 @@ func TestFilter(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if got := j.List(tt.f); len(got) != tt.want {
+			if got := j.List(tt.f).Entries; len(got) != tt.want {
 				t.Fatalf("got %d entries, want %d", len(got), tt.want)
 			}
 		})
 	}
 	j.Clear()
-	if got := j.List(Filter{}); len(got) != 0 {
+	if got := j.List(Filter{}).Entries; len(got) != 0 {
 		t.Fatalf("after Clear: %d", len(got))
 	}
 }

@@ -18,6 +18,8 @@ import (
 // Authenticator is implemented by providers whose credential is more than a token to look up:
 // e24cloud signs every request with a secret kept in the world. Authenticate runs once the
 // credential has found its world, with the raw body; an error is answered as Unauthorized.
+// w is nil for an unknown credential under --any-token: the request must then be signed
+// with the secret a new world would give it, before that world is made.
 type Authenticator interface {
 	Authenticate(c echo.Context, w *world.World, body []byte) error
 }

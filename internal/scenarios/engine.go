@@ -1,6 +1,7 @@
 package scenarios
 
 import (
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"sort"
@@ -16,7 +17,12 @@ type Engine struct {
 	mu      sync.Mutex
 	worlds  map[string]*worldSet
 	active  atomic.Int64 // active scenarios in all worlds: requests skip the lock at 0
+	// MaxPosted is how many scenarios of its own a world may keep (0: no limit).
+	MaxPosted int
 }
+
+// ErrTooMany is returned by Post when a world already keeps MaxPosted scenarios.
+var ErrTooMany = errors.New("too many posted scenarios")
 
 // Idle reports whether no scenario is active in any world (the common case: nothing to
 // match, no lock to take).
@@ -73,8 +79,12 @@ func (e *Engine) Post(world string, s *Scenario, source string) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	ws := e.set(world)
+	if _, replaced := ws.posted[s.Name]; !replaced && e.MaxPosted > 0 && len(ws.posted) >= e.MaxPosted {
+		return fmt.Errorf("%w: a world keeps at most %d", ErrTooMany, e.MaxPosted)
+	}
 	s.Source = source
-	e.set(world).posted[s.Name] = s
+	ws.posted[s.Name] = s
 	return nil
 }
 

@@ -52,6 +52,28 @@ type Options struct {
 	JournalSize int
 	// BodyLimit is the largest request body accepted (default 1 MiB).
 	BodyLimit int64
+	// MaxHeaderBytes is the largest request line and header fields accepted, answered beyond
+	// with the provider's own 431 (default 64 KiB).
+	MaxHeaderBytes int
+	// IdleTimeout closes a keep-alive connection idle that long (default 30 s); ReadTimeout
+	// bounds the reading of a request's header and body (default 30 s); WriteTimeout bounds
+	// the writing of an answer (default 60 s; an event stream gets it afresh for each event).
+	IdleTimeout, ReadTimeout, WriteTimeout time.Duration
+	// MaxConns bounds the connections open on all listeners together (default: half the
+	// process's descriptor limit, at most 4096). Past it, the longest idle connection is
+	// closed to make room; when none is idle, the new one is refused.
+	MaxConns int
+	// ShutdownGrace is how long Close lets requests in flight finish (default 5 s).
+	ShutdownGrace time.Duration
+	// WorldTTL removes a world made under AnyToken once unused that long (0: never).
+	WorldTTL time.Duration
+	// MaxSnapshots and MaxSnapshotBytes bound each world's snapshots (defaults 20 and 64 MiB).
+	MaxSnapshots     int
+	MaxSnapshotBytes int64
+	// MaxScenarios and MaxScenarioBytes bound the scenarios a world posts (defaults 32 and
+	// 256 KiB).
+	MaxScenarios     int
+	MaxScenarioBytes int64
 	// CheckResponses validates every API answer against the provider's document and reports
 	// departures to OnResponseViolation (tests turn this on).
 	CheckResponses      bool
@@ -75,4 +97,54 @@ var DefaultAddrs = map[string]string{
 	"virtfusion": "127.0.0.1:8081",
 	"e24cloud":   "127.0.0.1:8083",
 	"openscaler": "127.0.0.1:8084",
+}
+
+// withDefaults fills in every unset option.
+func (o Options) withDefaults() Options {
+	if o.Clock == "" {
+		o.Clock = clock.Real
+	}
+	if o.BodyLimit <= 0 {
+		o.BodyLimit = 1 << 20
+	}
+	if o.MaxHeaderBytes <= 0 {
+		o.MaxHeaderBytes = 64 << 10
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 30 * time.Second
+	}
+	if o.ReadTimeout <= 0 {
+		o.ReadTimeout = 30 * time.Second
+	}
+	if o.WriteTimeout <= 0 {
+		o.WriteTimeout = 60 * time.Second
+	}
+	if o.MaxConns <= 0 {
+		o.MaxConns = defaultMaxConns()
+	}
+	if o.ShutdownGrace <= 0 {
+		o.ShutdownGrace = 5 * time.Second
+	}
+	if o.MaxSnapshots <= 0 {
+		o.MaxSnapshots = 20
+	}
+	if o.MaxSnapshotBytes <= 0 {
+		o.MaxSnapshotBytes = 64 << 20
+	}
+	if o.MaxScenarios <= 0 {
+		o.MaxScenarios = 32
+	}
+	if o.MaxScenarioBytes <= 0 {
+		o.MaxScenarioBytes = 256 << 10
+	}
+	if o.TaskTick <= 0 {
+		o.TaskTick = 50 * time.Millisecond
+	}
+	if o.Wall == nil {
+		o.Wall = time.Now
+	}
+	if o.Sleep == nil {
+		o.Sleep = sleepWall
+	}
+	return o
 }

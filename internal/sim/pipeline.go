@@ -2,7 +2,6 @@ package sim
 
 import (
 	"bytes"
-	"io"
 	"net/http"
 	"time"
 
@@ -11,6 +10,7 @@ import (
 	"github.com/panelsim/panelsim/internal/journal"
 	"github.com/panelsim/panelsim/internal/openapi"
 	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/world"
 )
 
 // pipeline is the way every API request goes, whatever the provider: response check (tests),
@@ -18,13 +18,9 @@ import (
 func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.HandlerFunc) echo.HandlerFunc {
 	next := func(c echo.Context) error {
 		provider.SetOperation(c, op.ID)
-		body, err := readBody(c.Request(), s.opts.BodyLimit)
-		if err != nil {
-			return err
-		}
-		token := p.Credential(c.Request())
-		w, ok := s.worlds.Lookup(token)
-		if !ok {
+		body := requestBody(c)
+		w, checked := s.worldOf(c, p, body)
+		if w == nil {
 			return p.Unauthorized(c)
 		}
 		provider.SetWorld(c, w)
@@ -36,8 +32,9 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 			if after != nil {
 				c.Set(keyAfter, after)
 			}
+			provider.KeepWriting(c) // a scenario's latency does not eat the answer's time
 		}
-		if auth, ok := p.(provider.Authenticator); ok {
+		if auth, ok := p.(provider.Authenticator); ok && !checked {
 			if err := auth.Authenticate(c, w, body); err != nil {
 				return p.Unauthorized(c)
 			}
@@ -81,22 +78,29 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 // keyAfter holds what runs once the answer is written (a scenario's truncation).
 const keyAfter = "panelsim.after"
 
-// readBody reads the whole body, refusing one over limit with 413.
-func readBody(r *http.Request, limit int64) ([]byte, error) {
-	if r.ContentLength > limit {
-		return nil, echo.ErrStatusRequestEntityTooLarge
+// worldOf is the world the request's credential opens on this provider, nil when none. An
+// unknown credential gets a fresh world under AnyToken, but only once a provider that signs
+// requests has checked the signature against the secret that world would have (checked
+// then reports that the check is done): a badly signed request never makes a world.
+func (s *Simulator) worldOf(c echo.Context, p provider.Provider, body []byte) (w *world.World, checked bool) {
+	token := p.Credential(c.Request())
+	if w, ok := s.worlds.Find(token, p.Name()); ok {
+		return w, false
 	}
-	if r.Body == nil || r.Body == http.NoBody || r.ContentLength == 0 {
-		return nil, nil
+	if !s.opts.AnyToken || token == "" {
+		return nil, false
 	}
-	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if auth, ok := p.(provider.Authenticator); ok {
+		if err := auth.Authenticate(c, nil, body); err != nil {
+			return nil, false
+		}
+		checked = true
+	}
+	w, err := s.worlds.Create(token, p.Name())
 	if err != nil {
-		return nil, echo.NewHTTPError(http.StatusBadRequest, "cannot read body")
+		return nil, false
 	}
-	if int64(len(b)) > limit {
-		return nil, echo.ErrStatusRequestEntityTooLarge
-	}
-	return b, nil
+	return w, checked
 }
 
 // recorder keeps a copy of what a handler writes.
@@ -114,24 +118,27 @@ func (r *recorder) Write(b []byte) (int, error) {
 // events flush through the recorder) and scenarios that take the connection over.
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// journal records every request that reached a world in that world's journal.
+// journal records every request that reached a world in that world's journal, even one a
+// scenario ended by resetting its HTTP/2 stream.
 func (s *Simulator) journal(p provider.Provider) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
+			defer func() {
+				w := provider.World(c)
+				if w == nil {
+					return
+				}
+				req := c.Request()
+				w.Journal.Add(journal.Entry{
+					Time: w.Now(), WallTime: start.UTC(), Provider: p.Name(), Operation: provider.Operation(c),
+					Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: c.Response().Status,
+					Millis: float64(time.Since(start).Microseconds()) / 1000, Rule: provider.Rule(c),
+				})
+			}()
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
-			w := provider.World(c)
-			if w == nil {
-				return nil
-			}
-			req := c.Request()
-			w.Journal.Add(journal.Entry{
-				Time: w.Now(), WallTime: start.UTC(), Provider: p.Name(), Operation: provider.Operation(c),
-				Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: c.Response().Status,
-				Millis: float64(time.Since(start).Microseconds()) / 1000, Rule: provider.Rule(c),
-			})
 			return nil
 		}
 	}

@@ -36,14 +36,11 @@ func (s *Simulator) recordingProxy(p provider.Provider, upstream string) (echo.H
 	}
 	return func(c echo.Context) error {
 		req := c.Request()
-		body, err := readBody(req, s.opts.BodyLimit)
-		if err != nil {
-			return err
-		}
+		body := requestBody(c)
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		rw := &capture{ResponseWriter: c.Response().Writer, status: http.StatusOK}
 		proxy.ServeHTTP(rw, req)
-		err = rec.Add(req.Method, req.URL.Path, req.URL.Query(), body, rw.status,
+		err := rec.Add(req.Method, req.URL.Path, req.URL.Query(), body, rw.status,
 			rw.Header().Get(echo.HeaderContentType), rw.Header().Get("Retry-After"), rw.body.Bytes())
 		if err != nil {
 			s.log.Error("record", "err", err)

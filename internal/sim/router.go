@@ -31,9 +31,10 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 			p.WriteError(c, err)
 		}
 	}
-	e.Pre(provider.KeepRequestURI, middleware.RemoveTrailingSlash())
+	e.Pre(provider.KeepRequestURI, middleware.RemoveTrailingSlash(), s.limits(p))
 	e.Use(s.journal(p))
-	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock, Scenarios: s.scenarios}
+	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock, Scenarios: s.scenarios,
+		MaxScenarioBytes: s.opts.MaxScenarioBytes}
 	// At the root, and under the API's base path for clients that only know the API's URL.
 	control.Register(e.Group("/_sim"), deps)
 	control.Register(e.Group(p.BasePath()+"/_sim"), deps)

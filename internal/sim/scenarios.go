@@ -51,7 +51,10 @@ func (s *Simulator) applyScenarios(c echo.Context, p provider.Provider, w *world
 	for _, f := range firings {
 		a := f.Action
 		if a.Latency != nil {
-			if err := s.opts.Sleep(c.Request().Context(), s.scenarios.Delay(w.ID, a.Latency)); err != nil {
+			ctx, cancel := s.untilStopping(c)
+			err := s.opts.Sleep(ctx, s.scenarios.Delay(w.ID, a.Latency))
+			cancel()
+			if err != nil && !s.stopping() {
 				return true, nil, nil // the client gave up while waiting
 			}
 		}
@@ -118,8 +121,12 @@ func contentType(c echo.Context, def string) string {
 	return def
 }
 
-// dropConnection closes the client's connection without an answer.
+// dropConnection closes the client's connection without an answer; over HTTP/2, where a
+// connection carries other requests too, it resets the request's stream instead.
 func dropConnection(c echo.Context) error {
+	if c.Request().ProtoMajor >= 2 {
+		panic(http.ErrAbortHandler)
+	}
 	conn, _, err := http.NewResponseController(c.Response().Writer).Hijack()
 	if err != nil {
 		return err
@@ -131,13 +138,14 @@ func dropConnection(c echo.Context) error {
 // answer under the full Content-Length and closes the connection, as when a proxy or the
 // panel dies mid-answer.
 func truncate(c echo.Context) func() {
-	buf := &truncatingWriter{ResponseWriter: c.Response().Writer}
+	buf := &truncatingWriter{ResponseWriter: c.Response().Writer, http2: c.Request().ProtoMajor >= 2}
 	c.Response().Writer = buf
 	return buf.finish
 }
 
 type truncatingWriter struct {
 	http.ResponseWriter
+	http2  bool
 	status int
 	body   bytes.Buffer
 }
@@ -153,8 +161,16 @@ func (w *truncatingWriter) Write(b []byte) (int, error) {
 	return w.body.Write(b)
 }
 
-// finish writes the cut answer straight to the connection and closes it.
+// finish writes the cut answer straight to the connection and closes it; over HTTP/2 it
+// sends half the body under the full Content-Length and resets the stream.
 func (w *truncatingWriter) finish() {
+	if w.http2 {
+		w.Header().Set("Content-Length", strconv.Itoa(w.body.Len()))
+		w.ResponseWriter.WriteHeader(w.status)
+		w.ResponseWriter.Write(w.body.Bytes()[:w.body.Len()/2])
+		http.NewResponseController(w.ResponseWriter).Flush()
+		panic(http.ErrAbortHandler)
+	}
 	conn, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
 	if err != nil {
 		return
@@ -169,6 +185,30 @@ func (w *truncatingWriter) finish() {
 	out.WriteString("\r\n")
 	out.Write(w.body.Bytes()[:w.body.Len()/2])
 	out.Flush()
+}
+
+// untilStopping is the request's context, ended early when the simulator begins to shut
+// down: a scenario's latency then stops and the request is answered within the grace.
+func (s *Simulator) untilStopping(c echo.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithCancel(c.Request().Context())
+	go func() {
+		select {
+		case <-s.closing:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	return ctx, cancel
+}
+
+// stopping reports whether the simulator has begun to shut down.
+func (s *Simulator) stopping() bool {
+	select {
+	case <-s.closing:
+		return true
+	default:
+		return false
+	}
 }
 
 // sleepWall waits d on the wall clock, or until ctx ends.

@@ -5,22 +5,17 @@ package sim
 
 import (
 	"context"
-	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
-	"net"
 	"net/http"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/fixtures"
-	"github.com/panelsim/panelsim/internal/clock"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/e24cloud"
 	"github.com/panelsim/panelsim/internal/routes/openscaler"
@@ -40,6 +35,7 @@ type Simulator struct {
 	handlers  map[string]*echo.Echo
 	scenarios *scenarios.Engine
 	closing   chan struct{} // closed when the simulator stops: hung requests let go
+	conns     *connLimiter  // bounds the connections of every listener together
 
 	mu      sync.Mutex
 	servers []*http.Server
@@ -59,21 +55,7 @@ func New(opts Options) (*Simulator, error) {
 	if opts.DataPath == "" {
 		return nil, errors.New("no data file")
 	}
-	if opts.Clock == "" {
-		opts.Clock = clock.Real
-	}
-	if opts.BodyLimit <= 0 {
-		opts.BodyLimit = 1 << 20
-	}
-	if opts.TaskTick <= 0 {
-		opts.TaskTick = 50 * time.Millisecond
-	}
-	if opts.Wall == nil {
-		opts.Wall = time.Now
-	}
-	if opts.Sleep == nil {
-		opts.Sleep = sleepWall
-	}
+	opts = opts.withDefaults()
 	log := opts.Logger
 	if log == nil {
 		log = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -90,10 +72,12 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Simulator{opts: opts, log: log, handlers: map[string]*echo.Echo{}, urls: map[string]string{}, closing: make(chan struct{})}
-	// API keys made through e24cloud's API become tokens of the world they were made in.
+	s := &Simulator{opts: opts, log: log, handlers: map[string]*echo.Echo{}, urls: map[string]string{}, closing: make(chan struct{}),
+		conns: newConnLimiter(opts.MaxConns)}
+	// API keys made through e24cloud's API open the world they were made in, for e24cloud
+	// only.
 	e24, err := e24cloud.New(fx, e24cloud.Config{Keys: opts.E24Keys, Skew: opts.E24Skew, Wall: opts.Wall,
-		Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w) },
+		Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, e24cloud.Name) },
 		Forget: func(token string) error { return s.worlds.Forget(token) },
 	}, log)
 	if err != nil {
@@ -107,6 +91,7 @@ func New(opts Options) (*Simulator, error) {
 	if s.scenarios, err = s.loadScenarios(fx); err != nil {
 		return nil, err
 	}
+	s.scenarios.MaxPosted = opts.MaxScenarios
 	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync})
 	if err != nil {
 		return nil, err
@@ -120,7 +105,9 @@ func New(opts Options) (*Simulator, error) {
 	s.worlds, err = world.NewRegistry(world.Config{
 		Store: s.store, Mode: opts.Clock, Scale: opts.TimeScale, Wall: opts.Wall,
 		ManualStart: common.Clock.Start, JournalSize: opts.JournalSize, Seed: s.seed,
-		Runners: runners, AnyToken: opts.AnyToken, Logger: log,
+		Runners: runners, AnyToken: opts.AnyToken, TTL: opts.WorldTTL, Logger: log,
+		Snapshots: state.SnapshotLimits{Count: opts.MaxSnapshots, Bytes: opts.MaxSnapshotBytes},
+		OnRemove:  func(w *world.World) { s.scenarios.Forget(w.ID) },
 	})
 	if err != nil {
 		s.store.Close()
@@ -194,7 +181,7 @@ func (s *Simulator) World(token string) (*world.World, error) { return s.worlds.
 func (s *Simulator) Start() error {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel = cancel
-	reqCtx, endRequests := context.WithCancel(context.Background())
+	reqCtx, endRequests := context.WithCancel(provider.WithStopping(context.Background(), s.closing))
 	s.endRequests = endRequests
 	s.done = make(chan struct{})
 	go func() {
@@ -213,40 +200,9 @@ func (s *Simulator) Start() error {
 		if addr == Off || addr == "" {
 			continue
 		}
-		ln, err := net.Listen("tcp", addr)
-		if err != nil {
-			return fmt.Errorf("%s listener on %s: %w", p.Name(), addr, err)
+		if err := s.listen(p, addr, tlsConf, reqCtx); err != nil {
+			return err
 		}
-		scheme := "http"
-		srv := &http.Server{Handler: s.handlers[p.Name()], ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(s.log.Handler(), slog.LevelDebug),
-			BaseContext: func(net.Listener) context.Context { return reqCtx }}
-		if tlsConf != nil {
-			scheme = "https"
-			srv.TLSConfig = tlsConf
-			// HTTP/1.1 only: scenarios that drop or cut a connection take it over, which HTTP/2
-			// does not allow.
-			srv.TLSNextProto = map[string]func(*http.Server, *tls.Conn, http.Handler){}
-		}
-		url := scheme + "://" + ln.Addr().String()
-		s.mu.Lock()
-		s.servers = append(s.servers, srv)
-		s.urls[p.Name()] = url
-		s.mu.Unlock()
-		go func() {
-			var err error
-			if tlsConf != nil {
-				err = srv.ServeTLS(ln, "", "")
-			} else {
-				err = srv.Serve(ln)
-			}
-			if err != nil && !errors.Is(err, http.ErrServerClosed) {
-				s.log.Error("listener stopped", "provider", p.Name(), "err", err)
-			}
-		}()
-		if s.opts.URLWriter != nil {
-			fmt.Fprintf(s.opts.URLWriter, "PANELSIM_%s_URL=%s\n", strings.ToUpper(p.Name()), url)
-		}
-		s.log.Info("listening", "provider", p.Name(), "url", url)
 	}
 	return nil
 }
@@ -258,8 +214,10 @@ func (s *Simulator) URL(provider string) string {
 	return s.urls[provider]
 }
 
-// Close stops the listeners (letting requests in flight finish), saves the clocks and
-// closes the store cleanly.
+// Close shuts the simulator down: it stops taking connections, ends event streams with a
+// terminal event and hung requests by closing their connection, lets other requests in
+// flight finish for ShutdownGrace and then closes what is left, saves every clock and closes
+// the store cleanly.
 func (s *Simulator) Close() error {
 	s.mu.Lock()
 	if s.closed {
@@ -270,13 +228,21 @@ func (s *Simulator) Close() error {
 	servers := s.servers
 	close(s.closing)
 	s.mu.Unlock()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), s.opts.ShutdownGrace)
 	defer cancel()
+	var wg sync.WaitGroup
+	for _, srv := range servers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if srv.Shutdown(ctx) != nil {
+				srv.Close() // the grace is over: whatever is still open is cut
+			}
+		}()
+	}
+	wg.Wait()
 	if s.endRequests != nil {
 		s.endRequests()
-	}
-	for _, srv := range servers {
-		srv.Shutdown(ctx)
 	}
 	if s.cancel != nil {
 		s.cancel()

@@ -6,11 +6,15 @@ package state
 //	meta/
 //	    schema                 -> schema version, decimal ("1")
 //	tokens/
-//	    <token>                -> world id
+//	    <token>                -> world id [NUL scope]: a scoped token (an API key made
+//	                              through one provider's API) opens that provider only
 //	worlds/
 //	    <world id>/
 //	        meta/
-//	            info           -> WorldInfo JSON (created, clock)
+//	            info           -> WorldInfo JSON (created, clock when made or reset, origin)
+//	            clock          -> the clock's high-water mark, unix ns, 8 bytes BE: raised by
+//	                              every write transaction and clock save; only a reset
+//	                              or a snapshot restore puts it back
 //	        tasks/
 //	            <due ns, 8 bytes BE><task id, 8 bytes BE> -> Task JSON
 //	        <provider>/
@@ -32,6 +36,7 @@ var (
 
 	keySchema = []byte("schema")
 	keyInfo   = []byte("info")
+	keyClock  = []byte("clock")
 )
 
 const (

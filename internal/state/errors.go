@@ -11,4 +11,6 @@ var (
 	ErrStoreClosed  = errors.New("store closed")
 	ErrBadKey       = errors.New("bad key")
 	ErrSnapshotName = errors.New("invalid snapshot name")
+	ErrTooMany      = errors.New("limit reached")
+	ErrTooLarge     = errors.New("too large")
 )

@@ -27,9 +27,18 @@ func checkSnapshotName(name string) error {
 	return nil
 }
 
+// SnapshotLimits bound what one world's snapshots may hold; zero fields mean no limit.
+type SnapshotLimits struct {
+	// Count is how many snapshots a world may keep.
+	Count int
+	// Bytes is the largest world (keys and values) a snapshot may copy.
+	Bytes int64
+}
+
 // SaveSnapshot copies a world, its records, tasks and clock, under name (replacing an older
-// snapshot of that name).
-func (s *Store) SaveSnapshot(world, name string, snap Snapshot) error {
+// snapshot of that name). Past the limits it changes nothing and returns ErrTooMany or
+// ErrTooLarge.
+func (s *Store) SaveSnapshot(world, name string, snap Snapshot, lim SnapshotLimits) error {
 	if err := checkSnapshotName(name); err != nil {
 		return err
 	}
@@ -45,6 +54,13 @@ func (s *Store) SaveSnapshot(world, name string, snap Snapshot) error {
 		if all.Bucket([]byte(name)) != nil {
 			if err := all.DeleteBucket([]byte(name)); err != nil {
 				return err
+			}
+		} else if lim.Count > 0 && countBuckets(all) >= lim.Count {
+			return fmt.Errorf("a world keeps at most %d snapshots: %w", lim.Count, ErrTooMany)
+		}
+		if lim.Bytes > 0 {
+			if n := bucketBytes(src, lim.Bytes); n > lim.Bytes {
+				return fmt.Errorf("the world holds more than %d bytes: %w", lim.Bytes, ErrTooLarge)
 			}
 		}
 		dst, err := all.CreateBucket([]byte(name))
@@ -148,4 +164,26 @@ func copyBucket(dst, src *bolt.Bucket) error {
 		}
 		return copyBucket(child, src.Bucket(k))
 	})
+}
+
+func countBuckets(b *bolt.Bucket) int {
+	n := 0
+	b.ForEachBucket(func([]byte) error { n++; return nil })
+	return n
+}
+
+// bucketBytes adds up the keys and values under b, stopping once past max.
+func bucketBytes(b *bolt.Bucket, max int64) int64 {
+	var n int64
+	b.ForEach(func(k, v []byte) error {
+		n += int64(len(k) + len(v))
+		if v == nil {
+			n += bucketBytes(b.Bucket(k), max-n)
+		}
+		if n > max {
+			return ErrTooLarge
+		}
+		return nil
+	})
+	return n
 }

@@ -204,5 +204,8 @@ func (r *writeReq) run(btx *bolt.Tx) error {
 		return err
 	}
 	r.tx = tx
-	return r.fn(tx)
+	if err := r.fn(tx); err != nil {
+		return err
+	}
+	return tx.carryClock()
 }

@@ -45,7 +45,7 @@ func TestCreateWorldIsIdempotentPerToken(t *testing.T) {
 		t.Fatal("two tokens share a world")
 	}
 	tokens, err := s.Tokens()
-	if err != nil || len(tokens) != 2 || tokens["a"] != a {
+	if err != nil || len(tokens) != 2 || tokens["a"] != (TokenInfo{World: a}) {
 		t.Fatalf("tokens %v %v", tokens, err)
 	}
 	if err := s.View("w99", func(*Tx) error { return nil }); !errors.Is(err, ErrNoWorld) {
@@ -228,7 +228,7 @@ func TestSnapshotCopiesEverything(t *testing.T) {
 		tx.Set("p", "s").Add(ID(1), ID(2))
 		return c.Put(ID(id), rec{1})
 	})
-	if err := s.SaveSnapshot(w, "snap", Snapshot{Created: time.Unix(5, 0)}); err != nil {
+	if err := s.SaveSnapshot(w, "snap", Snapshot{Created: time.Unix(5, 0)}, SnapshotLimits{}); err != nil {
 		t.Fatal(err)
 	}
 	s.Update(w, func(tx *Tx) error {
@@ -256,7 +256,7 @@ func TestSnapshotCopiesEverything(t *testing.T) {
 	if _, err := s.RestoreSnapshot(w, "missing"); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("missing snapshot: %v", err)
 	}
-	if err := s.SaveSnapshot(w, "a/b", Snapshot{}); !errors.Is(err, ErrSnapshotName) {
+	if err := s.SaveSnapshot(w, "a/b", Snapshot{}, SnapshotLimits{}); !errors.Is(err, ErrSnapshotName) {
 		t.Fatalf("bad name: %v", err)
 	}
 }

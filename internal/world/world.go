@@ -29,6 +29,12 @@ type World struct {
 	runMu   sync.Mutex   // one task runner at a time
 	nextDue atomic.Int64 // unix ns of the earliest pending task, MaxInt64 when none
 
+	anyToken bool         // made for an unknown token under AnyToken
+	declared atomic.Bool  // its token was declared (never removed for want of use)
+	removed  atomic.Bool  // taken out of the registry (TTL)
+	lastUsed atomic.Int64 // wall unix ns of the last request that found it, to the second
+	used     atomic.Bool  // found by a request since its clock was last saved
+
 	changeMu sync.Mutex
 	changed  chan struct{} // closed (and replaced) when tasks ran or the clock was moved
 }
@@ -54,6 +60,18 @@ func (w *World) notify() {
 }
 
 const noTask = math.MaxInt64
+
+// touch records that a request found the world. It writes shared memory at most once a
+// second, so that busy worlds do not make their requests contend.
+func (w *World) touch(now time.Time) {
+	if !w.used.Load() {
+		w.used.Store(true)
+	}
+	n := now.UnixNano()
+	if n-w.lastUsed.Load() > int64(time.Second) {
+		w.lastUsed.Store(n)
+	}
+}
 
 // Now is the world's virtual time.
 func (w *World) Now() time.Time { return w.Clock.Now() }
@@ -97,8 +115,12 @@ func (w *World) lowerNextDue(t time.Time) {
 // CatchUp runs the tasks that fell due, if any; request handling calls it first so that an
 // answer never shows a state the clock has already moved past.
 func (w *World) CatchUp() error {
+	due := w.nextDue.Load()
+	if due == noTask {
+		return nil
+	}
 	now := w.Now()
-	if w.nextDue.Load() > now.UnixNano() {
+	if due > now.UnixNano() {
 		return nil
 	}
 	_, err := w.RunDue(now)
@@ -227,7 +249,7 @@ func (w *World) SaveSnapshot(name string) (state.Snapshot, error) {
 		return state.Snapshot{}, err
 	}
 	snap := state.Snapshot{Name: name, Created: w.reg.cfg.Wall().UTC(), Clock: w.Now()}
-	return snap, w.reg.cfg.Store.SaveSnapshot(w.ID, name, snap)
+	return snap, w.reg.cfg.Store.SaveSnapshot(w.ID, name, snap, w.reg.cfg.Snapshots)
 }
 
 // RestoreSnapshot brings back the world, clock and pending tasks as they were at the snapshot.

@@ -97,14 +97,14 @@ func TestRegistryReloadsWorlds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w2, ok := r2.Lookup("tok")
+	w2, ok := r2.Lookup("tok", Everything)
 	if !ok || w2.ID != w.ID || !w2.Now().Equal(start.Add(time.Minute)) {
 		t.Fatalf("reloaded world: %v %v", w2, ok)
 	}
 	if due, ok := w2.NextDue(); !ok || !due.Equal(start.Add(time.Hour+time.Minute)) {
 		t.Fatalf("reloaded next due: %v", due)
 	}
-	if _, ok := r2.Lookup("other"); ok {
+	if _, ok := r2.Lookup("other", Everything); ok {
 		t.Fatal("unknown token found a world without AnyToken")
 	}
 }
@@ -113,14 +113,22 @@ func TestAliasAndForget(t *testing.T) {
 	r, st := newRegistry(t, nil)
 	w, _ := r.Declare("primary")
 	other, _ := r.Declare("other")
-	if err := r.Alias("second", w); err != nil {
+	if err := r.Alias("second", w, "p"); err != nil {
 		t.Fatal(err)
 	}
-	if got, ok := r.Lookup("second"); !ok || got != w {
+	if got, ok := r.Lookup("second", "p"); !ok || got != w {
 		t.Fatal("alias does not reach the world")
 	}
-	if err := r.Alias("second", other); err == nil {
-		t.Fatal("a token moved to another world")
+	for _, scope := range []string{Everything, "q"} {
+		if _, ok := r.Lookup("second", scope); ok {
+			t.Fatalf("an alias made for provider p opens %q too", scope)
+		}
+	}
+	if err := r.Alias("second", other, "p"); !errors.Is(err, ErrTokenTaken) {
+		t.Fatalf("a token moved to another world: %v", err)
+	}
+	if err := r.Alias("other", w, "p"); !errors.Is(err, ErrTokenTaken) {
+		t.Fatalf("another world's token became an alias: %v", err)
 	}
 	if n := len(r.Worlds()); n != 2 {
 		t.Fatalf("%d worlds listed, want 2", n)
@@ -130,18 +138,21 @@ func TestAliasAndForget(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := r2.Lookup("primary")
-	b, _ := r2.Lookup("second")
+	a, _ := r2.Lookup("primary", Everything)
+	b, _ := r2.Lookup("second", "p")
 	if a == nil || a != b || len(r2.Worlds()) != 2 {
 		t.Fatalf("reloaded alias: %v %v", a, b)
+	}
+	if _, ok := r2.Lookup("second", Everything); ok {
+		t.Fatal("after a restart the alias opens every provider")
 	}
 	if err := r.Forget("second"); err != nil {
 		t.Fatal(err)
 	}
-	if _, ok := r.Lookup("second"); ok {
+	if _, ok := r.Lookup("second", "p"); ok {
 		t.Fatal("forgotten token still works")
 	}
-	if _, ok := r.Lookup("primary"); !ok {
+	if _, ok := r.Lookup("primary", Everything); !ok {
 		t.Fatal("forgetting an alias lost the world")
 	}
 }

@@ -137,7 +137,7 @@ func (p *Provider) newFilesSecretKey(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		secret := p.credential(tx, a, "files-secret").Password(true, true, true, false, false, 40)
+		secret := newSecret()
 		switch strings.TrimSpace(in.APIKey) {
 		case a.FilesKey:
 			a.FilesSecret = secret

@@ -58,7 +58,8 @@ func TestUpdateAccountData(t *testing.T) {
 }
 
 // TestAPIKeys: a key made through the API signs requests into the same world (and survives a
-// restart); a rotated secret stops at once; a deleted key stops; the last key stays.
+// restart), for e24cloud only: it opens neither the control API nor the other providers. A
+// rotated secret stops at once; a deleted key stops; the last key stays.
 func TestAPIKeys(t *testing.T) {
 	e := newEnv(t)
 	vm := e.vm("mine")
@@ -76,9 +77,13 @@ func TestAPIKeys(t *testing.T) {
 	})
 	c2 := e.s.E24Client(key, secret)
 	c2.Do("GET", "/virtual-machines/"+vm, nil).Expect(t, 200) // the same world
-	c2.Control("POST", "/_sim/clock/advance", map[string]any{"seconds": 120}).Expect(t, 200)
+	c2.Control("POST", "/_sim/clock/advance", map[string]any{"seconds": 120}).Expect(t, 401)
+	c2.Control("POST", "/_sim/reset", nil).Expect(t, 401)
+	e.s.Client("virtfusion", key).Do("GET", "/connect", nil).Expect(t, 401)
+	e.s.Client("openscaler", key).Do("GET", "/vms", nil).Expect(t, 401)
+	e.c.Control("POST", "/_sim/clock/advance", map[string]any{"seconds": 120}).Expect(t, 200)
 	if st := e.state(vm); st != "online" {
-		t.Fatalf("the new key's clock is another world's: %s", st)
+		t.Fatalf("the new key's world is not the world of the key that made it: %s", st)
 	}
 	e.s.E24Client(key, defaultSecret).Do("GET", "/account", nil).Expect(t, 401)
 

@@ -6,12 +6,12 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/brianvoe/gofakeit/v7"
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/internal/apierr"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
+	"github.com/panelsim/panelsim/internal/world"
 )
 
 type apiKeyInput struct {
@@ -19,13 +19,6 @@ type apiKeyInput struct {
 }
 
 var errAPIKeyInvalid = apierr.Invalid("The selected api_key is invalid.")
-
-// credential is the faker of the account's next generated credential. The world's id is part
-// of its seed: keys route requests to worlds, so two worlds must never make the same one.
-func (p *Provider) credential(tx *state.Tx, a *Account, kind string) *gofakeit.Faker {
-	a.Seq++
-	return p.faker(kind+":"+tx.World, a.Seq)
-}
 
 func keyIndex(a *Account, key string) int {
 	return slices.IndexFunc(a.APIKeys, func(k APIKey) bool { return k.Key == strings.TrimSpace(key) })
@@ -36,41 +29,43 @@ type apiBody struct {
 	API     apiKeyView `json:"api"`
 }
 
-// createAPIKey makes a key pair that signs requests into this world (and reaches it as a
-// token of the control API): the account lists it, and the simulator's registry routes it.
+// newKeyPair draws an API key and its secret from crypto/rand.
+func newKeyPair() APIKey {
+	f := provider.Credentials()
+	return APIKey{Key: strings.ToUpper(f.Password(false, true, true, false, false, 20)), Secret: newSecret()}
+}
+
+func newSecret() string { return provider.Credentials().Password(true, true, true, false, false, 40) }
+
+// createAPIKey makes a key pair that signs requests into this world, for e24cloud only: the
+// simulator's registry routes the key (a key that leads anywhere already is drawn again),
+// then the account lists it. Until the account lists it, the key signs nothing.
 func (p *Provider) createAPIKey(c echo.Context) error {
 	w := provider.World(c)
-	var k APIKey
+	k := newKeyPair()
+	for attempt := 1; p.cfg.Alias != nil; attempt++ {
+		err := p.cfg.Alias(k.Key, w)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, world.ErrTokenTaken) || attempt == 8 {
+			return err
+		}
+		k = newKeyPair()
+	}
 	err := w.Update(func(tx *state.Tx) error {
-		k = APIKey{} // fn may run again
 		a, err := loadAccount(tx)
 		if err != nil {
 			return err
-		}
-		for k.Key == "" || keyIndex(a, k.Key) >= 0 {
-			f := p.credential(tx, a, "api-key")
-			k = APIKey{Key: strings.ToUpper(f.Password(false, true, true, false, false, 20)), Secret: f.Password(true, true, true, false, false, 40)}
 		}
 		a.APIKeys = append(a.APIKeys, k)
 		return saveAccount(tx, a)
 	})
 	if err != nil {
-		return err
-	}
-	if p.cfg.Alias != nil {
-		if err := p.cfg.Alias(k.Key, w); err != nil {
-			undo := w.Update(func(tx *state.Tx) error {
-				a, err := loadAccount(tx)
-				if err != nil {
-					return err
-				}
-				if i := keyIndex(a, k.Key); i >= 0 {
-					a.APIKeys = slices.Delete(a.APIKeys, i, i+1)
-				}
-				return saveAccount(tx, a)
-			})
-			return errors.Join(err, undo)
+		if p.cfg.Alias != nil {
+			err = errors.Join(err, p.cfg.Forget(k.Key))
 		}
+		return err
 	}
 	return c.JSON(http.StatusOK, apiBody{true, apiKeyView{k.Key, k.Secret}})
 }
@@ -91,7 +86,7 @@ func (p *Provider) newAPISecretKey(c echo.Context) error {
 		if i < 0 {
 			return errAPIKeyInvalid
 		}
-		a.APIKeys[i].Secret = p.credential(tx, a, "api-secret").Password(true, true, true, false, false, 40)
+		a.APIKeys[i].Secret = newSecret()
 		a.APIKeys[i].Rotated = true
 		k = a.APIKeys[i]
 		return saveAccount(tx, a)

@@ -85,8 +85,12 @@ func (p *Provider) Authenticate(c echo.Context, w *world.World, body []byte) err
 // secrets are the secrets a key may sign with: the one the world's account holds for it, and
 // one declared for it on the command line (which may differ from what a world made earlier
 // holds) until the secret is rotated through the API. A key the account does not list (never
-// made, or deleted) signs nothing.
+// made, or deleted) signs nothing. With no world yet (w nil: an unknown key under
+// --any-token), it is the secret the new world would give the key.
 func (p *Provider) secrets(w *world.World, key string) ([]string, error) {
+	if w == nil {
+		return []string{p.secretOf(key)}, nil
+	}
 	var out []string
 	err := w.View(func(tx *state.Tx) error {
 		a, err := loadAccount(tx)

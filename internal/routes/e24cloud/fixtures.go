@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/panelsim/panelsim/fixtures"
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
 
@@ -103,9 +104,8 @@ func (p *Provider) Seed(tx *state.Tx) error {
 	}
 	acct := Account{ID: fx.Account.ID, Name: fx.Account.Name, Email: fx.Account.Email, Phone: fx.Account.Phone,
 		NotifyEmail: true, APIKeys: []APIKey{{Key: info.Token, Secret: p.secretOf(info.Token)}}}
-	f := p.faker("files", 0)
+	f := provider.Credentials() // e24files credentials: a client could sign with them
 	acct.FilesKey, acct.FilesSecret = f.LetterN(20), f.LetterN(40)
-	f = p.faker("files-swift", 0)
 	acct.SwiftKey, acct.SwiftSecret = f.LetterN(20), f.LetterN(40)
 	if err := tx.Coll(Name, collAccount).Put(state.Key(keyAccount), &acct); err != nil {
 		return err

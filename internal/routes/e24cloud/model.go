@@ -42,9 +42,6 @@ type Account struct {
 	SwiftKey    string   `json:"swiftKey"` // e24files Swift id and secret
 	SwiftSecret string   `json:"swiftSecret"`
 	Password    string   `json:"password"` // SHA-256 of the panel password, hex; "" until set
-	// Seq counts the credentials generated for the account (API keys, secrets), so that each
-	// comes from a faker of its own.
-	Seq int64 `json:"seq"`
 }
 
 // APIKey is a key pair that signs requests.

@@ -16,7 +16,8 @@ import (
 // streamCreation answers a creation as server-sent events: one "progress" event per step of
 // the creation as the world's clock carries it out, then a last event named after the status
 // of the outcome: "200" with the VM, or "500" with {"detail": …} when the creation failed or
-// the VM was deleted before it was created. It wakes up whenever the world's clock moves or
+// the VM was deleted before it was created, or "503" when the simulator shuts down before
+// the creation ends (it goes on after a restart). It wakes up whenever the world's clock moves or
 // its tasks run, and rereads the VM from the store each time. A client that goes away does
 // not stop the creation.
 func (p *Provider) streamCreation(c echo.Context, id int64) error {
@@ -64,6 +65,7 @@ func (p *Provider) streamCreation(c echo.Context, id int64) error {
 			p.log.Error("create stream", "vm", id, "err", err)
 			final, payload = "500", detail{"Internal Server Error"}
 		}
+		provider.KeepWriting(c)
 		for _, pr := range news {
 			if writeEvent(res, "progress", pr) != nil {
 				return nil
@@ -79,6 +81,11 @@ func (p *Provider) streamCreation(c echo.Context, id int64) error {
 		select {
 		case <-changed:
 		case <-ctx.Done():
+			return nil
+		case <-provider.Stopping(c):
+			provider.KeepWriting(c)
+			writeEvent(res, "503", detail{fmt.Sprintf("The server is shutting down; VM %d is still being created: GET /vms/%d shows how far it got.", id, id)})
+			res.Flush()
 			return nil
 		}
 	}

@@ -75,7 +75,8 @@ func TestStreamClientGone(t *testing.T) {
 	}
 }
 
-// TestCloseEndsStreams: closing the simulator ends open streams instead of waiting for them.
+// TestCloseEndsStreams: closing the simulator ends open streams with a terminal "503" event
+// instead of waiting for them or cutting them.
 func TestCloseEndsStreams(t *testing.T) {
 	e := newEnv(t)
 	s, _ := e.openCreate(e.c, vmBody("open"))
@@ -86,6 +87,9 @@ func TestCloseEndsStreams(t *testing.T) {
 	}
 	if d := time.Since(start); d > 2*time.Second {
 		t.Fatalf("close took %v with a stream open", d)
+	}
+	if ev := s.next(); ev.name != "503" || !strings.Contains(ev.data, "shutting down") {
+		t.Fatalf("last event %s %s", ev.name, ev.data)
 	}
 	s.ended()
 }

@@ -64,7 +64,7 @@ func (p *Provider) buildServer(c echo.Context) error {
 			return err
 		}
 		f := p.faker(fmt.Sprintf("build-%d", s.ID), tx.Now.UnixNano())
-		root := password(f, 20)
+		root := password(provider.Credentials(), 20)
 		switch {
 		case in.Name != nil && *in.Name != "":
 			s.Name = *in.Name

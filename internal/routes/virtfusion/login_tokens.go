@@ -93,7 +93,7 @@ func (p *Provider) loginTokens(c echo.Context, forServer bool) error {
 		if err != nil {
 			return err
 		}
-		f := p.faker("login-token", int64(id))
+		f := provider.Credentials()
 		t := LoginToken{ID: int64(id), UserID: u.ID, ServerID: serverID, Token1: password(f, loginTokenLength),
 			Token2: password(f, loginTokenLength), Created: tx.Now, Expires: tx.Now.Add(loginTokenTTL * time.Second)}
 		if err := put(tx, collLoginTokens, t.ID, &t); err != nil {

@@ -67,7 +67,7 @@ func (p *Provider) resetServerPassword(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		out.QueueID, out.ExpectedPassword = q.ID, password(p.faker("reset-password", q.ID), 20)
+		out.QueueID, out.ExpectedPassword = q.ID, password(provider.Credentials(), 20)
 		if _, err := tx.Enqueue(Name, taskResetPassword, tx.Now.Add(p.resetPasswordTime()), resetPasswordTask{s.ID, q.ID, user}); err != nil {
 			return err
 		}

@@ -1,7 +1,6 @@
 package virtfusion
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -38,7 +37,7 @@ func (p *Provider) seedSettings(tx *state.Tx) error {
 // initSettings fills in what a new server gets for the settings of this file: its VNC
 // password and websocket token.
 func (p *Provider) initSettings(s *Server) {
-	f := p.faker("vnc", s.ID)
+	f := provider.Credentials()
 	s.VNCPassword = password(f, 8)
 	s.VNCToken = f.UUID()
 }
@@ -196,7 +195,7 @@ func (p *Provider) toggleServerVnc(c echo.Context) error {
 			return err
 		}
 		if enable && !s.VNCEnabled {
-			s.VNCToken = p.faker(fmt.Sprintf("vnc-token-%d", s.ID), tx.Now.UnixNano()).UUID()
+			s.VNCToken = provider.Credentials().UUID()
 		}
 		s.VNCEnabled, s.Updated = enable, tx.Now
 		if err := saveServer(tx, s); err != nil {

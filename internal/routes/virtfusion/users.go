@@ -169,7 +169,7 @@ func (p *Provider) createUser(c echo.Context) error {
 		if err := saveUser(tx, &u, nil); err != nil {
 			return err
 		}
-		out = createdUserView{userView: viewUser(&u), Password: password(p.faker("user-password", u.ID), 30)}
+		out = createdUserView{userView: viewUser(&u), Password: password(provider.Credentials(), 30)}
 		return nil
 	})
 	if err != nil {
@@ -314,10 +314,6 @@ func (p *Provider) modifyUserByExtRelation(c echo.Context) error {
 	return c.JSON(http.StatusCreated, data{out})
 }
 
-// collPasswordResets only numbers password resets, so that each one makes a new password; it
-// holds no records.
-const collPasswordResets = "passwordResets"
-
 type resetPasswordView struct {
 	Email    string `json:"email"`
 	Password string `json:"password"`
@@ -330,16 +326,12 @@ func (p *Provider) resetUserPasswordByExtRelation(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		n, err := tx.Coll(Name, collPasswordResets).NextID()
-		if err != nil {
-			return err
-		}
 		old := *u
 		u.Updated = tx.Now
 		if err := saveUser(tx, u, &old); err != nil {
 			return err
 		}
-		out = resetPasswordView{Email: u.Email, Password: password(p.faker("user-password-reset", int64(n)), 21)}
+		out = resetPasswordView{Email: u.Email, Password: password(provider.Credentials(), 21)}
 		return nil
 	})
 	if err != nil {

@@ -2,7 +2,11 @@ package config
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/panelsim/panelsim/internal/clock"
 )
@@ -81,5 +85,42 @@ func TestBadFlags(t *testing.T) {
 	}
 	if _, err := cli.Serve.Options(nil, nil); err == nil {
 		t.Error("time scale 0 accepted")
+	}
+}
+
+// TestSecretsFromFiles: tokens, the admin token and e24cloud keys can come from files, so
+// they stay out of the process list; blank lines and comments are skipped.
+func TestSecretsFromFiles(t *testing.T) {
+	dir := t.TempDir()
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	cli, _, err := parse(t, "--token", "cli", "--token-file", write("tokens", "# CI jobs\nfile-a\n\n  file-b  \n"),
+		"--admin-token-file", write("admin", "s3cret\n"), "--e24cloud-key-file", write("keys", "K1:S1\nK2:S2\n"), "--world-ttl", "2h")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, err := cli.Serve.Options(nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(o.Tokens, ",") != "cli,file-a,file-b" || o.AdminToken != "s3cret" || o.E24Keys["K2"] != "S2" || len(o.E24Keys) != 2 || o.WorldTTL != 2*time.Hour {
+		t.Fatalf("from files: tokens %v admin %q keys %v ttl %v", o.Tokens, o.AdminToken, o.E24Keys, o.WorldTTL)
+	}
+	cli, _, _ = parse(t, "--admin-token-file", write("two", "a\nb\n"))
+	if _, err := cli.Serve.Options(nil, nil); err == nil {
+		t.Fatal("an admin token file of two lines accepted")
+	}
+	if cli, _, err := parse(t, "--world-ttl=-1h"); err == nil {
+		if _, err := cli.Serve.Options(nil, nil); err == nil {
+			t.Fatal("a negative --world-ttl accepted")
+		}
+	}
+	if _, _, err := parse(t, "--token-file", filepath.Join(dir, "missing")); err == nil {
+		t.Fatal("a missing token file accepted")
 	}
 }

@@ -62,8 +62,11 @@ func New(size int) *Journal {
 }
 
 // Add records e, numbering it. Its path and query are cut to MaxField and secret-looking
-// query parameters are redacted.
+// query parameters are redacted. Method, path and query are copied: as the server parses
+// them they share the memory of the whole request line, which the journal must not keep
+// alive.
 func (j *Journal) Add(e Entry) {
+	e.Method = clip(e.Method)
 	e.Path = clip(e.Path)
 	e.Query = clip(Redact(e.Query))
 	j.mu.Lock()
@@ -80,7 +83,7 @@ func (j *Journal) Add(e Entry) {
 
 func clip(s string) string {
 	if len(s) <= MaxField {
-		return s
+		return strings.Clone(s)
 	}
 	return s[:MaxField] + "…(" + strconv.Itoa(len(s)-MaxField) + " more bytes)"
 }

@@ -34,13 +34,19 @@ func (s *Simulator) limits(p provider.Provider) echo.MiddlewareFunc {
 				rc := http.NewResponseController(c.Response().Writer)
 				rc.SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
 				body, err := readBody(req, s.opts.BodyLimit)
-				// No deadline while the answer is made: the server's watch for a client that
-				// goes away would otherwise end the request when it passes.
-				rc.SetReadDeadline(time.Time{})
 				if err != nil {
+					// The rest of the body will not come, or is not wanted: the server must
+					// not wait for it, before answering or after.
+					rc.SetReadDeadline(time.Now())
+					if req.ProtoMajor == 1 {
+						c.Response().Header().Set(echo.HeaderConnection, "close")
+					}
 					p.WriteError(c, err)
 					return nil
 				}
+				// No deadline while the answer is made: the server's watch for a client that
+				// goes away would otherwise end the request when it passes.
+				rc.SetReadDeadline(time.Time{})
 				c.Set(keyBody, body)
 				req.Body = io.NopCloser(bytes.NewReader(body))
 			}

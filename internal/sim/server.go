@@ -30,6 +30,9 @@ func (s *Simulator) listen(p provider.Provider, addr string, tlsConf *tls.Config
 	if tlsConf == nil {
 		limited.tooLarge = s.tooLargeAnswer(p)
 	}
+	if tlsConf != nil {
+		tlsConf = tlsConf.Clone() // each server sets up HTTP/2 in its own copy
+	}
 	srv := &http.Server{
 		Handler:           s.handlers[p.Name()],
 		ReadHeaderTimeout: min(s.opts.ReadTimeout, 10e9),

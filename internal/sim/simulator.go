@@ -176,6 +176,13 @@ func (s *Simulator) Handler(provider string) http.Handler { return s.handlers[pr
 // World returns (creating if needed) the world of a token.
 func (s *Simulator) World(token string) (*world.World, error) { return s.worlds.Declare(token) }
 
+// WorldCount is the number of worlds.
+func (s *Simulator) WorldCount() int { return s.worlds.Count() }
+
+// SweepWorlds removes the worlds unused for Options.WorldTTL now, as the background sweep
+// does from time to time, and returns how many went.
+func (s *Simulator) SweepWorlds() (int, error) { return s.worlds.Sweep() }
+
 // Start opens every enabled provider's listener, serves it in the background and starts
 // the clocks. It writes one URL line per listener to Options.URLWriter.
 func (s *Simulator) Start() error {

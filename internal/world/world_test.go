@@ -183,3 +183,153 @@ func TestChangedSignals(t *testing.T) {
 		t.Fatal("running a task did not signal")
 	}
 }
+
+// TestClockNeverRunsBack: whatever a world writes carries its clock forward, so a registry
+// reopened without a clock save (a crash) starts no earlier than the latest write.
+func TestClockNeverRunsBack(t *testing.T) {
+	wall := start
+	st, err := state.Open(filepath.Join(t.TempDir(), "w.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	cfg := Config{Store: st, Mode: clock.Real, Scale: 60, Wall: func() time.Time { return wall }}
+	r, _ := NewRegistry(cfg)
+	w, _ := r.Declare("tok")
+	wall = wall.Add(10 * time.Second) // ten virtual minutes later
+	var wrote time.Time
+	if err := w.Update(func(tx *state.Tx) error {
+		wrote = tx.Now
+		return tx.Coll("p", "things").Put(state.ID(1), map[string]any{"created": tx.Now})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	wall = wall.Add(5 * time.Second)
+	// No SaveClocks: the process died here. The next one starts from the store.
+	r2, err := NewRegistry(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, _ := r2.Find("tok", Everything)
+	if now := w2.Now(); now.Before(wrote) {
+		t.Fatalf("after a crash the clock is at %v, before the write of %v", now, wrote)
+	}
+}
+
+// TestIdleWorldsWriteNothing: a save of the clocks in use writes only the worlds a request
+// found since the last save.
+func TestIdleWorldsWriteNothing(t *testing.T) {
+	wall := start
+	st, err := state.Open(filepath.Join(t.TempDir(), "w.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	r, _ := NewRegistry(Config{Store: st, Mode: clock.Real, Wall: func() time.Time { return wall }})
+	busy, _ := r.Declare("busy")
+	idle, _ := r.Declare("idle")
+	r.saveClocks(false)
+	idleBefore, _ := st.World(idle.ID)
+	busyBefore, _ := st.World(busy.ID)
+	wall = wall.Add(time.Minute)
+	r.Find("busy", Everything)
+	if err := r.saveClocks(true); err != nil {
+		t.Fatal(err)
+	}
+	idleAfter, _ := st.World(idle.ID)
+	busyAfter, _ := st.World(busy.ID)
+	if !idleAfter.Clock.Equal(idleBefore.Clock) {
+		t.Fatalf("an idle world's clock was written: %v -> %v", idleBefore.Clock, idleAfter.Clock)
+	}
+	if !busyAfter.Clock.After(busyBefore.Clock) {
+		t.Fatalf("a world in use kept its old clock: %v -> %v", busyBefore.Clock, busyAfter.Clock)
+	}
+	if err := r.saveClocks(true); err != nil { // nothing used since: nothing to save
+		t.Fatal(err)
+	}
+}
+
+// TestWorldCreationDoesNotBlockOthers: while one world is being made (its seed waits), other
+// worlds are found at once and a second request for the same token waits for the first.
+func TestWorldCreationDoesNotBlockOthers(t *testing.T) {
+	release := make(chan struct{})
+	st, err := state.Open(filepath.Join(t.TempDir(), "w.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	slow := false
+	r, _ := NewRegistry(Config{Store: st, Mode: clock.Manual, ManualStart: start, AnyToken: true,
+		Seed: func(tx *state.Tx) error {
+			if slow {
+				<-release
+			}
+			return nil
+		}})
+	other, _ := r.Declare("other")
+	slow = true
+	made := make(chan *World, 2)
+	for i := 0; i < 2; i++ {
+		go func() {
+			w, _ := r.Lookup("new", Everything)
+			made <- w
+		}()
+	}
+	time.Sleep(50 * time.Millisecond)
+	found := make(chan *World)
+	go func() {
+		w, _ := r.Find("other", Everything)
+		found <- w
+	}()
+	select {
+	case w := <-found:
+		if w != other {
+			t.Fatal("found the wrong world")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("finding a world waited for another world's creation")
+	}
+	close(release)
+	a, b := <-made, <-made
+	if a == nil || a != b || r.Count() != 2 {
+		t.Fatalf("two requests for one new token: %v %v, %d worlds", a, b, r.Count())
+	}
+}
+
+// TestSweepKeepsDeclaredAndUsedWorlds: only worlds made under AnyToken and unused for the TTL
+// go; their tokens go with them, in memory and in the store.
+func TestSweepKeepsDeclaredAndUsedWorlds(t *testing.T) {
+	wall := start
+	st, err := state.Open(filepath.Join(t.TempDir(), "w.db"), state.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var removed []string
+	r, _ := NewRegistry(Config{Store: st, Mode: clock.Manual, ManualStart: start, AnyToken: true, TTL: time.Hour,
+		Wall: func() time.Time { return wall }, OnRemove: func(w *World) { removed = append(removed, w.ID) }})
+	declared, _ := r.Declare("declared")
+	old, _ := r.Lookup("old", Everything)
+	if err := r.Alias("old-alias", old, "p"); err != nil {
+		t.Fatal(err)
+	}
+	wall = wall.Add(50 * time.Minute)
+	r.Lookup("recent", Everything)
+	wall = wall.Add(20 * time.Minute)
+	if n, err := r.Sweep(); err != nil || n != 1 || len(removed) != 1 || removed[0] != old.ID {
+		t.Fatalf("swept %d (%v): %v", n, removed, err)
+	}
+	if _, ok := r.Find("old-alias", "p"); ok {
+		t.Fatal("an alias of a removed world still opens it")
+	}
+	tokens, _ := st.Tokens()
+	if _, ok := tokens["old"]; ok || len(tokens) != 2 {
+		t.Fatalf("tokens in the store after the sweep: %v", tokens)
+	}
+	if _, err := st.World(old.ID); err == nil {
+		t.Fatal("the removed world is still in the store")
+	}
+	if w, _ := r.Find("declared", Everything); w != declared {
+		t.Fatal("a declared world went")
+	}
+}

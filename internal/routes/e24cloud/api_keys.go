@@ -129,7 +129,7 @@ func (p *Provider) deleteAPIKey(c echo.Context) error {
 	if key != w.Token && p.cfg.Forget != nil {
 		if err := p.cfg.Forget(key); err != nil {
 			// The key signs nothing already; only its route to the world stays behind.
-			p.log.Error("forget deleted API key", "world", w.ID, "err", err)
+			p.Log.Error("forget deleted API key", "world", w.ID, "err", err)
 		}
 	}
 	return c.JSON(http.StatusOK, succeeded)

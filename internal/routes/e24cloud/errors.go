@@ -60,7 +60,7 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 		}
 		c.JSON(he.Code, failure{Error: msg})
 	default:
-		p.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		p.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		c.JSON(http.StatusInternalServerError, failure{Error: "Internal server error."})
 	}
 }

@@ -171,7 +171,7 @@ func (p *Provider) createDiskImage(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		id = p.faker("image", int64(seq)).UUID()
+		id = p.Faker("image", int64(seq)).UUID()
 		img := &DiskImage{ID: id, Label: label(in.Label, "image", id), Size: vol.Size, VolumeID: vol.ID, Supports: supports, Seq: seq, Created: tx.Now}
 		return putRecord(tx, collImages, state.Key(id), img)
 	})

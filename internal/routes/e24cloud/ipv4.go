@@ -131,7 +131,7 @@ func (p *Provider) allocateIPv4Address(c echo.Context) error {
 		if !tx.Coll(Name, collZones).Has(state.Key(in.ZoneID)) {
 			return apierr.Invalid("The selected zone_id is invalid.")
 		}
-		ip, err := newAddress(tx, in.ZoneID, func(seq uint64) string { return p.faker("ip", int64(seq)).UUID() })
+		ip, err := newAddress(tx, in.ZoneID, func(seq uint64) string { return p.Faker("ip", int64(seq)).UUID() })
 		if err != nil {
 			return err
 		}

@@ -1,12 +1,12 @@
 package e24cloud
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"time"
 
 	"github.com/panelsim/panelsim/internal/apierr"
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
 
@@ -215,11 +215,7 @@ var (
 )
 
 func getRecord(tx *state.Tx, coll string, key []byte, v any, notFound error) error {
-	err := tx.Coll(Name, coll).Get(key, v)
-	if errors.Is(err, state.ErrNotFound) {
-		return notFound
-	}
-	return err
+	return provider.GetRecord(tx, Name, coll, key, v, notFound)
 }
 
 func putRecord(tx *state.Tx, coll string, key []byte, v any) error {

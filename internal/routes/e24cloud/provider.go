@@ -8,8 +8,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/brianvoe/gofakeit/v7"
-
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
 )
@@ -37,19 +35,18 @@ type Config struct {
 
 // Provider is the e24cloud API.
 type Provider struct {
-	provider.Document
+	provider.Base
 	fx  *Fixtures
 	cfg Config
-	log *slog.Logger
 }
 
 // New loads the e24cloud document and fixtures.
 func New(fixtures fs.FS, cfg Config, log *slog.Logger) (*Provider, error) {
-	doc, err := provider.LoadDocument(Name, "/v2")
+	fx, err := loadFixtures(fixtures)
 	if err != nil {
 		return nil, err
 	}
-	fx, err := loadFixtures(fixtures)
+	base, err := provider.NewBase(Name, "/v2", fx.Seed, log)
 	if err != nil {
 		return nil, err
 	}
@@ -59,7 +56,7 @@ func New(fixtures fs.FS, cfg Config, log *slog.Logger) (*Provider, error) {
 	if cfg.Wall == nil {
 		cfg.Wall = time.Now
 	}
-	return &Provider{fx: fx, Document: doc, cfg: cfg, log: log}, nil
+	return &Provider{Base: base, fx: fx, cfg: cfg}, nil
 }
 
 // Runners implements provider.Provider.
@@ -74,9 +71,4 @@ func (p *Provider) secretOf(key string) string {
 		return s
 	}
 	return p.fx.DefaultSecret
-}
-
-// faker is a fake-data source that depends only on the fixtures' seed and what it is for.
-func (p *Provider) faker(kind string, n int64) *gofakeit.Faker {
-	return provider.Faker(p.fx.Seed, kind, n)
 }

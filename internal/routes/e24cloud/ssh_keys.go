@@ -52,7 +52,7 @@ func parsePublicKey(content string) (line, fingerprint string, err error) {
 // generateKey makes an Ed25519 key pair from the faker (so that it repeats in the same world
 // at the same point), named by its comment.
 func (p *Provider) generateKey(tx *state.Tx, id int64, name string) (line, fingerprint, private string, err error) {
-	f := p.faker("sshkey:"+tx.World, id)
+	f := p.Faker("sshkey:"+tx.World, id)
 	seed := make([]byte, ed25519.SeedSize)
 	for i := 0; i < len(seed); i += 8 {
 		binary.BigEndian.PutUint64(seed[i:], f.Uint64())

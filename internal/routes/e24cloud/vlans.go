@@ -96,7 +96,7 @@ func (p *Provider) attachVLAN(c echo.Context) error {
 		if slices.Contains(vl.VMs, vm.ID) {
 			return apierr.Conflict("The virtual machine is already attached to this VLAN network.")
 		}
-		mac := strings.ToUpper("52:54:00" + p.faker("vlan-port:"+vm.ID, vl.ID).MacAddress()[8:])
+		mac := strings.ToUpper("52:54:00" + p.Faker("vlan-port:"+vm.ID, vl.ID).MacAddress()[8:])
 		vm.VLANs = append(vm.VLANs, VLANPort{VLAN: vl.ID, MAC: mac})
 		vl.VMs = append(vl.VMs, vm.ID)
 		if err := saveVM(tx, vm); err != nil {

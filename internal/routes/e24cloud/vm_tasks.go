@@ -152,7 +152,7 @@ func (p *Provider) runVMTask(tx *state.Tx, task *state.Task) error {
 	now := tx.Now
 	switch t.Action {
 	case actInstall:
-		ip, err := newAddress(tx, vm.ZoneID, func(uint64) string { return p.faker("vm-ip", task.Created.UnixNano()^int64(task.ID)).UUID() })
+		ip, err := newAddress(tx, vm.ZoneID, func(uint64) string { return p.Faker("vm-ip", task.Created.UnixNano()^int64(task.ID)).UUID() })
 		if err != nil {
 			return err
 		}

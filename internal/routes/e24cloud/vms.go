@@ -122,7 +122,7 @@ func (p *Provider) newVM(tx *state.Tx, in *createVMInput) (*VM, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := p.faker("vm", int64(seq))
+	f := p.Faker("vm", int64(seq))
 	vm := &VM{ID: f.UUID(), Label: v.Name, Cores: v.CPUs, RAM: v.RAM, ZoneID: z.ID, BootType: v.BootType,
 		State: stateInstalling, MAC: strings.ToUpper("52:54:00" + f.MacAddress()[8:]), Created: tx.Now,
 		ConsolePort: 5900 + int(seq), ConsolePassword: provider.Credentials().Password(true, true, true, false, false, 12),

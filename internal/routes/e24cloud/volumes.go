@@ -262,7 +262,7 @@ func (p *Provider) createStorageVolume(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		id = p.faker("volume", int64(seq)).UUID()
+		id = p.Faker("volume", int64(seq)).UUID()
 		v := &Volume{ID: id, Label: label(f.Label, "volume", id), Size: f.Size, Type: f.Type, Shared: f.Shared,
 			ZoneID: z.ID, VMs: []string{}, Seq: seq, Created: tx.Now}
 		return saveVolume(tx, v)

@@ -152,7 +152,7 @@ func (p *Provider) newVM(tx *state.Tx, in *createInput) (*VM, error) {
 		return nil, err
 	}
 	v.ID = int64(n)
-	f := p.faker("vm", v.ID)
+	f := p.Faker("vm", v.ID)
 	v.UUID = f.UUID()
 	v.MAC = fmt.Sprintf("02:00:00:%02x:%02x:%02x", (v.ID>>16)&0xff, (v.ID>>8)&0xff, v.ID&0xff)
 	v.Disks = append(v.Disks, Disk{Main: true, CapacityBytes: int64(v.StorageGB) << 30,

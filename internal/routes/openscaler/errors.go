@@ -70,7 +70,7 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 			c.JSON(he.Code, detail{msg})
 		}
 	default:
-		p.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		p.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		c.JSON(http.StatusInternalServerError, detail{"Internal Server Error"})
 	}
 }

@@ -170,7 +170,7 @@ func (p *Provider) distro(id string) *Distro {
 // Seed writes the fixtures into a new world: the account, the regions and the projects with
 // their default VPCs.
 func (p *Provider) Seed(tx *state.Tx) error {
-	f := p.faker("account", 0)
+	f := p.Faker("account", 0)
 	acct := Account{UserID: f.UUID()}
 	if err := tx.Coll(Name, collAccount).Put(state.Key(keyAccount), &acct); err != nil {
 		return err

@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"net/http"
 
-	"github.com/brianvoe/gofakeit/v7"
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/internal/provider"
@@ -19,29 +18,25 @@ import (
 // Name is the provider's name in flags, URL lines and the store.
 const Name = "openscaler"
 
-// Provider is the OpenScaler API.
+// Provider is the OpenScaler API. Its credential is the bearer token (the "access_token" of
+// the OpenScaler Platform).
 type Provider struct {
-	provider.Document
-	fx  *Fixtures
-	log *slog.Logger
+	provider.Base
+	provider.Bearer
+	fx *Fixtures
 }
 
 // New loads the OpenScaler document and fixtures.
 func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
-	doc, err := provider.LoadDocument(Name, "/v1")
-	if err != nil {
-		return nil, err
-	}
 	fx, err := loadFixtures(fixtures)
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{fx: fx, Document: doc, log: log}, nil
-}
-
-// Credential reads the bearer token (the "access_token" of the OpenScaler Platform).
-func (p *Provider) Credential(r *http.Request) string {
-	return provider.BearerToken(r)
+	base, err := provider.NewBase(Name, "/v1", fx.Seed, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{Base: base, fx: fx}, nil
 }
 
 // Unauthorized answers 401 {"detail":…} with a Bearer challenge: "Not authenticated" when no
@@ -63,10 +58,4 @@ func (p *Provider) Runners() map[string]world.Runner {
 		taskShutdown: p.runShutdown,
 		taskDelete:   p.runDelete,
 	}
-}
-
-// faker is a fake-data source that depends only on the fixtures' seed and what it is for, so
-// the same object gets the same details in every world and after every restart.
-func (p *Provider) faker(kind string, id int64) *gofakeit.Faker {
-	return provider.Faker(p.fx.Seed, kind, id)
 }

@@ -62,7 +62,7 @@ func (p *Provider) streamCreation(c echo.Context, id int64) error {
 			return err
 		})
 		if err != nil {
-			p.log.Error("create stream", "vm", id, "err", err)
+			p.Log.Error("create stream", "vm", id, "err", err)
 			final, payload = "500", detail{"Internal Server Error"}
 		}
 		provider.KeepWriting(c)

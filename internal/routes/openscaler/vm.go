@@ -1,13 +1,13 @@
 package openscaler
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
 
@@ -100,20 +100,9 @@ func (v *VM) resources() Resources {
 	return r
 }
 
-func loadVM(tx *state.Tx, id int64) (*VM, error) {
-	var v VM
-	if id <= 0 {
-		return nil, errVMNotFound
-	}
-	err := tx.Coll(Name, collVMs).Get(state.ID(uint64(id)), &v)
-	if errors.Is(err, state.ErrNotFound) {
-		return nil, errVMNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &v, nil
-}
+var vmRecords = provider.Records[VM]{Provider: Name, Coll: collVMs, NotFound: errVMNotFound}
+
+func loadVM(tx *state.Tx, id int64) (*VM, error) { return vmRecords.Get(tx, id) }
 
 // vmID reads the vm_id path value; a value that is not a positive integer names no VM.
 func vmID(s string) int64 {

@@ -63,7 +63,7 @@ func (p *Provider) buildServer(c echo.Context) error {
 		if err := p.checkBuild(tx, s, &in); err != nil {
 			return err
 		}
-		f := p.faker(fmt.Sprintf("build-%d", s.ID), tx.Now.UnixNano())
+		f := p.Faker(fmt.Sprintf("build-%d", s.ID), tx.Now.UnixNano())
 		root := password(provider.Credentials(), 20)
 		switch {
 		case in.Name != nil && *in.Name != "":

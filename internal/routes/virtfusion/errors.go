@@ -60,7 +60,7 @@ func (p *Provider) WriteError(c echo.Context, err error) {
 	case errors.As(err, &he):
 		p.writeHTTPError(c, he)
 	default:
-		p.log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
+		p.Log.Error("request failed", "method", c.Request().Method, "path", c.Request().URL.Path, "err", err)
 		c.JSON(http.StatusInternalServerError, messageBody{"Server Error"})
 	}
 }

@@ -173,7 +173,7 @@ func loadFixtures(fsys fs.FS) (*Fixtures, error) {
 // Seed writes the fixtures into a new world.
 func (p *Provider) Seed(tx *state.Tx) error {
 	fx := p.fx
-	f := p.faker("seed", 0)
+	f := p.Faker("seed", 0)
 	for _, g := range fx.Groups {
 		rec := HypervisorGroup{ID: g.ID, Name: g.Name, Description: g.Description, DistributionType: g.DistributionType,
 			Enabled: true, Default: g.Default, Created: g.Created, Updated: g.Created}
@@ -283,7 +283,7 @@ func (p *Provider) seedAccounts(tx *state.Tx) error {
 	}
 	for _, d := range fx.DNSServices {
 		rec := DNSService{ID: d.ID, Type: d.Type, Name: d.Name, Username: d.Username, URL: d.URL, IP: d.IP, Port: d.Port,
-			EncryptedPassword: laravelCipher(p.faker("dns-password", d.ID)), SubAccount: d.SubAccount,
+			EncryptedPassword: laravelCipher(p.Faker("dns-password", d.ID)), SubAccount: d.SubAccount,
 			Capabilities: d.Capabilities, Enabled: orTrue(d.Enabled), Created: d.Created, Updated: d.Created}
 		if err := put(tx, collDNSServices, d.ID, &rec); err != nil {
 			return err

@@ -1,12 +1,12 @@
 package virtfusion
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"time"
 
 	"github.com/panelsim/panelsim/internal/apierr"
+	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
 
@@ -239,11 +239,7 @@ type SSHKey struct {
 
 // put stores a record under its integer id and keeps the collection's id counter past it.
 func put(tx *state.Tx, coll string, id int64, v any) error {
-	c := tx.Coll(Name, coll)
-	if err := c.SetNextID(uint64(id) + 1); err != nil {
-		return err
-	}
-	return c.Put(state.ID(uint64(id)), v)
+	return provider.PutRecord(tx, Name, coll, id, v)
 }
 
 // get loads a record; a missing one is the apierr notFound given.
@@ -251,11 +247,7 @@ func get(tx *state.Tx, coll string, id int64, v any, notFound error) error {
 	if id <= 0 {
 		return notFound
 	}
-	err := tx.Coll(Name, coll).Get(state.ID(uint64(id)), v)
-	if errors.Is(err, state.ErrNotFound) {
-		return notFound
-	}
-	return err
+	return provider.GetRecord(tx, Name, coll, state.ID(uint64(id)), v, notFound)
 }
 
 // Errors a client sees, worded as VirtFusion words them.

@@ -103,7 +103,7 @@ func (p *Provider) runResetPassword(tx *state.Tx, task *state.Task) error {
 		q.step(now, "server.agent.ping", map[string]any{"success": true}, 50)
 		q.step(now, "server.password.set", map[string]any{"success": true, "user": t.User}, 100)
 		q.finish(now, "")
-		s.EncryptedPassword = laravelCipher(p.faker(fmt.Sprintf("reset-password-cipher-%d", s.ID), q.ID))
+		s.EncryptedPassword = laravelCipher(p.Faker(fmt.Sprintf("reset-password-cipher-%d", s.ID), q.ID))
 	}
 	s.ActiveQueue, s.LastTaskOn, s.Updated = 0, &now, now
 	if err := saveQueue(tx, &q); err != nil {

@@ -22,27 +22,22 @@ const Name = "virtfusion"
 
 // Provider is the VirtFusion API.
 type Provider struct {
-	provider.Document
-	fx  *Fixtures
-	log *slog.Logger
+	provider.Base
+	provider.Bearer
+	fx *Fixtures
 }
 
 // New loads the VirtFusion document and fixtures.
 func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
-	doc, err := provider.LoadDocument(Name, "/api/v1")
-	if err != nil {
-		return nil, err
-	}
 	fx, err := loadFixtures(fixtures)
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{fx: fx, Document: doc, log: log}, nil
-}
-
-// Credential reads the bearer token.
-func (p *Provider) Credential(r *http.Request) string {
-	return provider.BearerToken(r)
+	base, err := provider.NewBase(Name, "/api/v1", fx.Seed, log)
+	if err != nil {
+		return nil, err
+	}
+	return &Provider{Base: base, fx: fx}, nil
 }
 
 // Unauthorized answers 401 with no body, as VirtFusion does for a missing, wrong or expired
@@ -60,12 +55,6 @@ func (p *Provider) Runners() map[string]world.Runner {
 
 		taskResetPassword: p.runResetPassword,
 	}
-}
-
-// faker is a fake-data source that depends only on the fixtures' seed and what it is for, so
-// the same object gets the same details in every world and after every restart.
-func (p *Provider) faker(kind string, id int64) *gofakeit.Faker {
-	return provider.Faker(p.fx.Seed, kind, id)
 }
 
 // laravelCipher makes a value shaped like Laravel's encrypt() output (base64 of a JSON

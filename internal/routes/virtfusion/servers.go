@@ -157,7 +157,7 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	if err != nil {
 		return nil, err
 	}
-	f := p.faker("server", int64(id))
+	f := p.Faker("server", int64(id))
 	s := &Server{
 		ID: int64(id), OwnerID: owner.ID, HypervisorID: h.ID, PackageID: pk.ID, UUID: f.UUID(), State: stateAllocated,
 		Created: tx.Now, Updated: tx.Now, Resources: need, NetworkIn: orDefault(in.NetworkSpeedInbound, pk.NetworkIn),

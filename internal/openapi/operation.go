@@ -21,7 +21,14 @@ type Operation struct {
 	// Body is the schema of a JSON request body, nil when the operation takes none.
 	Body         *openapi3.Schema
 	BodyRequired bool
-	op           *openapi3.Operation
+	// Aliases are more paths (as echo routes them) that reach the operation: Laravel routes
+	// with optional trailing segments, which the document gives without them. They come from
+	// the operation's x-panelsim-aliases extension.
+	Aliases []string
+	// QueryBody reads the body's fields from the query string too (x-panelsim-query-body:
+	// Laravel's input() merges both, and some documents put a body on a GET).
+	QueryBody bool
+	op        *openapi3.Operation
 }
 
 // Param is one path or query parameter.
@@ -42,6 +49,14 @@ func Operations(doc *openapi3.T) ([]*Operation, error) {
 				return nil, fmt.Errorf("%s %s: no operationId", method, path)
 			}
 			o := &Operation{ID: op.OperationID, Method: method, Path: path, EchoPath: echoPath(path), op: op}
+			if list, ok := op.Extensions["x-panelsim-aliases"].([]any); ok {
+				for _, a := range list {
+					if s, ok := a.(string); ok {
+						o.Aliases = append(o.Aliases, echoPath(s))
+					}
+				}
+			}
+			o.QueryBody, _ = op.Extensions["x-panelsim-query-body"].(bool)
 			for _, p := range append(item.Parameters, op.Parameters...) {
 				if p.Value == nil || p.Value.Schema == nil {
 					continue

@@ -62,6 +62,9 @@ func (o *Operation) Check(req *http.Request, pathValue func(string) string, body
 	}
 	if o.Body != nil {
 		obj := parseBody(req.Header.Get("Content-Type"), body)
+		if o.QueryBody {
+			fromQuery(o.Body, query, obj)
+		}
 		obj = coerceObject(o.Body, obj)
 		problems = append(problems, visit(o.Body, obj, "body", "")...)
 		in.Body = obj
@@ -81,6 +84,19 @@ func (o *Operation) Check(req *http.Request, pathValue func(string) string, body
 }
 
 var emptyObject = []byte("{}")
+
+// fromQuery adds to obj the body fields sent in the query string instead (the body wins
+// where both have one).
+func fromQuery(schema *openapi3.Schema, query url.Values, obj map[string]any) {
+	for name, prop := range schema.Properties {
+		if _, sent := obj[name]; sent || prop.Value == nil {
+			continue
+		}
+		if v, ok := queryValue(query, Param{Name: name, Schema: prop.Value}); ok {
+			obj[name] = v
+		}
+	}
+}
 
 // queryValue reads a parameter as PHP sees it: name or name[]; arrays take every value.
 func queryValue(q url.Values, p Param) (any, bool) {

@@ -181,3 +181,55 @@ func TestAttribute(t *testing.T) {
 		}
 	}
 }
+
+const queryBodyDoc = `
+openapi: 3.0.3
+info: {title: t, version: "1"}
+paths:
+  /api/activitylog/user:
+    get:
+      operationId: listUserActivity
+      x-panelsim-aliases: ['/api/activitylog/user/{limit}']
+      x-panelsim-query-body: true
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                limit: {type: integer}
+                tags: {type: array, items: {type: string}}
+      responses:
+        '200': {description: ok}
+`
+
+// TestAliasesAndQueryBody: an operation's x-panelsim-aliases become extra routes, and with
+// x-panelsim-query-body its body fields are read from the query too (the body wins).
+func TestAliasesAndQueryBody(t *testing.T) {
+	doc, err := openapi3.NewLoader().LoadFromData([]byte(queryBodyDoc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ops, err := Operations(doc)
+	if err != nil || len(ops) != 1 {
+		t.Fatalf("operations: %v %v", ops, err)
+	}
+	op := ops[0]
+	if !reflect.DeepEqual(op.Aliases, []string{"/api/activitylog/user/:limit"}) || !op.QueryBody {
+		t.Fatalf("aliases %v, query body %v", op.Aliases, op.QueryBody)
+	}
+	none := func(string) string { return "" }
+	in, err := op.Check(httptest.NewRequest("GET", "/api/activitylog/user?limit=5&tags[]=a&tags[]=b", nil), none, nil)
+	if err != nil || in.Body["limit"] != float64(5) || !reflect.DeepEqual(in.Body["tags"], []any{"a", "b"}) {
+		t.Fatalf("from the query: %v %v", in.Body, err)
+	}
+	req := httptest.NewRequest("GET", "/api/activitylog/user?limit=5", strings.NewReader(`{"limit": 7}`))
+	req.Header.Set("Content-Type", "application/json")
+	in, err = op.Check(req, none, []byte(`{"limit": 7}`))
+	if err != nil || in.Body["limit"] != float64(7) {
+		t.Fatalf("body and query: %v %v", in.Body, err)
+	}
+	if _, err := op.Check(httptest.NewRequest("GET", "/api/activitylog/user?limit=many", nil), none, nil); err == nil {
+		t.Fatal("a query value that is not a number passed as a body field")
+	}
+}

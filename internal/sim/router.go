@@ -48,7 +48,10 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		return e, nil
 	}
 	for _, op := range ops {
-		e.Add(op.Method, p.BasePath()+op.EchoPath, s.pipeline(p, op, handlers[op.ID]))
+		h := s.pipeline(p, op, handlers[op.ID])
+		for _, path := range append([]string{op.EchoPath}, op.Aliases...) {
+			e.Add(op.Method, p.BasePath()+path, h)
+		}
 	}
 	return e, nil
 }

@@ -244,7 +244,7 @@ func (a *api) listJournal(c echo.Context, w *world.World) error {
 		set  func(uint64)
 	}{
 		{"status", 999, func(n uint64) { f.Status = int(n) }},
-		{"limit", maxJournalPage, func(n uint64) { f.Limit = max(int(n), 1) }},
+		{"limit", maxJournalPage, func(n uint64) { f.Limit = int(n) }},
 		{"after", math.MaxUint64, func(n uint64) { f.After = n }},
 		{"before", math.MaxUint64, func(n uint64) { f.Before = n }},
 	} {
@@ -253,8 +253,12 @@ func (a *api) listJournal(c echo.Context, w *world.World) error {
 			continue
 		}
 		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil || n > p.max {
-			return fail(c, http.StatusBadRequest, fmt.Sprintf("%s must be a whole number from 0 to %d", p.name, p.max))
+		lowest := uint64(0)
+		if p.name == "limit" {
+			lowest = 1
+		}
+		if err != nil || n < lowest || n > p.max {
+			return fail(c, http.StatusBadRequest, fmt.Sprintf("%s must be a whole number from %d to %d", p.name, lowest, p.max))
 		}
 		p.set(n)
 	}

@@ -93,6 +93,12 @@ var ErrUnknown = fmt.Errorf("no such scenario")
 
 // Delete removes a posted scenario (deactivating it first).
 func (e *Engine) Delete(world, name string) error {
+	e.mu.Lock()
+	_, posted := e.set(world).posted[name]
+	e.mu.Unlock()
+	if !posted {
+		return ErrUnknown // a library scenario stays as it is
+	}
 	if _, err := e.Deactivate(world, name); err != nil {
 		return err
 	}

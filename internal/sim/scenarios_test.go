@@ -138,7 +138,12 @@ func TestScenarioControlAndJournal(t *testing.T) {
 	c.Control("POST", "/_sim/scenarios", "name: virtfusion/bad\ndescription: x\nrules: []\n").Expect(t, 400)
 	c.Control("POST", "/_sim/scenarios", "{not yaml").Expect(t, 400)
 	c.Control("POST", "/_sim/scenarios", "name: virtfusion/flaky-create\ndescription: x\nrules:\n  - action: {status: 500}\n").Expect(t, 400)
-	c.Control("DELETE", "/_sim/scenarios/virtfusion/flaky-create", nil).Expect(t, 404)
+	c.Activate(t, "virtfusion/flaky-create")
+	c.Control("DELETE", "/_sim/scenarios/virtfusion/flaky-create", nil).Expect(t, 404) // library scenarios are not deleted…
+	if c.Control("GET", "/_sim/scenarios", nil).Len("active") != 1 {
+		t.Fatal("…nor switched off by a refused delete")
+	}
+	c.Deactivate(t, "virtfusion/flaky-create")
 
 	post(t, c, "virtfusion/count", "  - match: {operation: listPackages}\n    skip: 1\n    times: 1\n    action: {status: 503}")
 	for _, want := range []int{200, 503, 200} {

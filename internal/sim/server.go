@@ -35,7 +35,7 @@ func (s *Simulator) listen(p provider.Provider, addr string, tlsConf *tls.Config
 	}
 	srv := &http.Server{
 		Handler:           s.handlers[p.Name()],
-		ReadHeaderTimeout: min(s.opts.ReadTimeout, 10e9),
+		ReadHeaderTimeout: s.opts.ReadTimeout,
 		IdleTimeout:       s.opts.IdleTimeout,
 		MaxHeaderBytes:    s.hardHeaderLimit(),
 		ConnState:         s.conns.connState,

@@ -169,6 +169,7 @@ func (p *Provider) waitShutdown(c echo.Context, id, seq int64) error {
 		if err != nil {
 			return err
 		}
+		provider.KeepWriting(c) // the wait may outlast the answer's write timeout
 		switch outcome {
 		case "stopped":
 			return c.NoContent(http.StatusNoContent)
@@ -178,6 +179,8 @@ func (p *Provider) waitShutdown(c echo.Context, id, seq int64) error {
 		select {
 		case <-changed:
 		case <-ctx.Done():
+			return c.JSON(http.StatusRequestTimeout, timedOut)
+		case <-provider.Stopping(c):
 			return c.JSON(http.StatusRequestTimeout, timedOut)
 		}
 	}

@@ -8,6 +8,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/panelsim/panelsim/internal/sim"
+	"github.com/panelsim/panelsim/simtest"
 )
 
 type answer struct {
@@ -247,5 +250,18 @@ func TestActionRefusals(t *testing.T) {
 	}
 	if st := e.state(id); st != "running" {
 		t.Fatalf("refused actions changed the state: %s", st)
+	}
+}
+
+// TestShutdownOutlastsWriteTimeout: a synchronous shutdown that waits on the world's clock
+// longer than the listener's write timeout still gets its answer.
+func TestShutdownOutlastsWriteTimeout(t *testing.T) {
+	e := newEnv(t, simtest.WithOptions(func(o *sim.Options) { o.WriteTimeout = 300 * time.Millisecond }))
+	id := e.vm(vmBody("slow-sd"))
+	ch := e.startShutdown(id)
+	time.Sleep(600 * time.Millisecond) // twice the write timeout, waiting on a manual clock
+	e.advance(shutdownSeconds * time.Second)
+	if a := e.wait(ch); a.status != 204 {
+		t.Fatalf("shutdown after the write timeout: %d %q", a.status, a.body)
 	}
 }

@@ -16,7 +16,7 @@ import (
 )
 
 // apiBase is where each provider's API lives under its listener.
-var apiBase = map[string]string{"virtfusion": "/api/v1", "e24cloud": "/v2", "openscaler": "/v1"}
+var apiBase = map[string]string{"virtfusion": "/api/v1", "tenantos": "/api", "e24cloud": "/v2", "openscaler": "/v1"}
 
 // Client talks to one provider's API with one token, as a billing module would.
 type Client struct {

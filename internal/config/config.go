@@ -24,6 +24,7 @@ type CLI struct {
 // Serve holds the flags of "simulator serve".
 type Serve struct {
 	VirtFusion     string        `name:"virtfusion" env:"PANELSIM_VIRTFUSION" default:"127.0.0.1:8081" placeholder:"ADDR" help:"VirtFusion listener (host:port; port 0 picks a free port; off disables it)."`
+	Tenantos       string        `name:"tenantos" env:"PANELSIM_TENANTOS" default:"127.0.0.1:8082" placeholder:"ADDR" help:"Tenantos listener (host:port; port 0 picks a free port; off disables it)."`
 	OpenScaler     string        `name:"openscaler" env:"PANELSIM_OPENSCALER" default:"127.0.0.1:8084" placeholder:"ADDR" help:"OpenScaler listener (host:port; port 0 picks a free port; off disables it)."`
 	E24Cloud       string        `name:"e24cloud" env:"PANELSIM_E24CLOUD" default:"127.0.0.1:8083" placeholder:"ADDR" help:"e24cloud listener (host:port; port 0 picks a free port; off disables it)."`
 	E24Key         []string      `name:"e24cloud-key" env:"PANELSIM_E24CLOUD_KEY" sep:"," placeholder:"KEY:SECRET" help:"e24cloud API key and secret, with a world of its own (repeatable; key 'panelsim' with secret 'panelsim-secret' always works)."`
@@ -103,7 +104,7 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		}
 		keys[key] = secret
 	}
-	listen := map[string]string{"virtfusion": s.VirtFusion, "e24cloud": s.E24Cloud, "openscaler": s.OpenScaler}
+	listen := map[string]string{"virtfusion": s.VirtFusion, "tenantos": s.Tenantos, "e24cloud": s.E24Cloud, "openscaler": s.OpenScaler}
 	record := map[string]string{}
 	for _, r := range s.RecordUpstream {
 		name, u, ok := strings.Cut(strings.TrimSpace(r), "=")

@@ -34,6 +34,9 @@ type Deps struct {
 	Scenarios  *scenarios.Engine
 	// MaxScenarioBytes is the largest scenario a world may post (default 256 KiB).
 	MaxScenarioBytes int64
+	// OnReset hears of every world reset, after the store was reset (to forget what is kept
+	// of the world in memory: scenarios, providers' logs).
+	OnReset func(*world.World)
 }
 
 // Journal pages: the newest defaultJournalPage entries unless ?limit= says otherwise, and
@@ -171,7 +174,11 @@ func (a *api) reset(c echo.Context, w *world.World) error {
 	if err := w.Reset(); err != nil {
 		return err
 	}
-	a.Scenarios.Forget(w.ID)
+	if a.OnReset != nil {
+		a.OnReset(w)
+	} else {
+		a.Scenarios.Forget(w.ID)
+	}
 	v, err := viewClock(w)
 	if err != nil {
 		return err

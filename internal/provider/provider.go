@@ -55,3 +55,15 @@ type Provider interface {
 	// Runners carry out the provider's tasks, keyed by task kind.
 	Runners() map[string]world.Runner
 }
+
+// Partial is implemented by a provider whose document names operations it does not route
+// yet: they answer as unknown routes do, and the router accepts them without a handler.
+type Partial interface {
+	Unrouted() []string
+}
+
+// WorldForgetter is implemented by a provider that keeps something of a world outside the
+// store (in memory): it forgets it when the world is reset or removed.
+type WorldForgetter interface {
+	ForgetWorld(id string)
+}

@@ -95,6 +95,7 @@ type Options struct {
 // DefaultAddrs are the listeners' default addresses.
 var DefaultAddrs = map[string]string{
 	"virtfusion": "127.0.0.1:8081",
+	"tenantos":   "127.0.0.1:8082",
 	"e24cloud":   "127.0.0.1:8083",
 	"openscaler": "127.0.0.1:8084",
 }

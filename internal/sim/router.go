@@ -20,7 +20,11 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		return nil, fmt.Errorf("%s: %w", p.Name(), err)
 	}
 	handlers := p.Handlers()
-	if err := matchHandlers(p.Name(), ops, handlers); err != nil {
+	var unrouted []string
+	if partial, ok := p.(provider.Partial); ok {
+		unrouted = partial.Unrouted()
+	}
+	if err := matchHandlers(p.Name(), ops, handlers, unrouted); err != nil {
 		return nil, err
 	}
 	e := echo.New()
@@ -34,10 +38,12 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 	e.Pre(provider.KeepRequestURI, middleware.RemoveTrailingSlash(), s.limits(p))
 	e.Use(s.journal(p))
 	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock, Scenarios: s.scenarios,
-		MaxScenarioBytes: s.opts.MaxScenarioBytes}
+		MaxScenarioBytes: s.opts.MaxScenarioBytes, OnReset: s.forgetWorld}
 	// At the root, and under the API's base path for clients that only know the API's URL.
 	control.Register(e.Group("/_sim"), deps)
-	control.Register(e.Group(p.BasePath()+"/_sim"), deps)
+	if p.BasePath() != "" {
+		control.Register(e.Group(p.BasePath()+"/_sim"), deps)
+	}
 	if upstream := s.opts.RecordUpstream[p.Name()]; upstream != "" {
 		proxy, err := s.recordingProxy(p, upstream)
 		if err != nil {
@@ -48,6 +54,9 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		return e, nil
 	}
 	for _, op := range ops {
+		if handlers[op.ID] == nil {
+			continue // unrouted: answered as an unknown route
+		}
 		h := s.pipeline(p, op, handlers[op.ID])
 		for _, path := range append([]string{op.EchoPath}, op.Aliases...) {
 			e.Add(op.Method, p.BasePath()+path, h)
@@ -56,13 +65,17 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 	return e, nil
 }
 
-// matchHandlers insists that the document and the route table name the same operations.
-func matchHandlers(name string, ops []*openapi.Operation, handlers map[string]echo.HandlerFunc) error {
-	inSpec := map[string]bool{}
+// matchHandlers insists that the document and the route table name the same operations,
+// but for those the provider says it does not route yet.
+func matchHandlers(name string, ops []*openapi.Operation, handlers map[string]echo.HandlerFunc, unrouted []string) error {
+	inSpec, later := map[string]bool{}, map[string]bool{}
+	for _, id := range unrouted {
+		later[id] = true
+	}
 	var missing, extra []string
 	for _, op := range ops {
 		inSpec[op.ID] = true
-		if handlers[op.ID] == nil {
+		if handlers[op.ID] == nil && !later[op.ID] {
 			missing = append(missing, op.ID)
 		}
 	}

@@ -19,6 +19,11 @@ import (
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/e24cloud"
 	"github.com/panelsim/panelsim/internal/routes/openscaler"
+	"github.com/panelsim/panelsim/internal/routes/tenantos"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/accounts"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/network"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/servers"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/vps"
 	"github.com/panelsim/panelsim/internal/routes/virtfusion"
 	"github.com/panelsim/panelsim/internal/scenarios"
 	"github.com/panelsim/panelsim/internal/state"
@@ -87,7 +92,15 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.providers = []provider.Provider{vf, e24, osc}
+	// API tokens made through Tenantos' API open the world they were made in, for Tenantos only.
+	tn, err := tenantos.New(fx, tenantos.Config{
+		Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, tenantos.Name) },
+		Forget: func(token string) error { return s.worlds.Forget(token) },
+	}, log, accounts.Routes, servers.Routes, network.Routes, vps.Routes)
+	if err != nil {
+		return nil, err
+	}
+	s.providers = []provider.Provider{vf, tn, e24, osc}
 	if s.scenarios, err = s.loadScenarios(fx); err != nil {
 		return nil, err
 	}
@@ -107,7 +120,7 @@ func New(opts Options) (*Simulator, error) {
 		ManualStart: common.Clock.Start, JournalSize: opts.JournalSize, Seed: s.seed,
 		Runners: runners, AnyToken: opts.AnyToken, TTL: opts.WorldTTL, Logger: log,
 		Snapshots: state.SnapshotLimits{Count: opts.MaxSnapshots, Bytes: opts.MaxSnapshotBytes},
-		OnRemove:  func(w *world.World) { s.scenarios.Forget(w.ID) },
+		OnRemove:  s.forgetWorld,
 	})
 	if err != nil {
 		s.store.Close()
@@ -175,6 +188,17 @@ func (s *Simulator) Handler(provider string) http.Handler { return s.handlers[pr
 
 // World returns (creating if needed) the world of a token.
 func (s *Simulator) World(token string) (*world.World, error) { return s.worlds.Declare(token) }
+
+// forgetWorld drops what is kept of a world outside the store: its scenarios and what
+// providers keep in memory (a reset, or a world removed for want of use).
+func (s *Simulator) forgetWorld(w *world.World) {
+	s.scenarios.Forget(w.ID)
+	for _, p := range s.providers {
+		if f, ok := p.(provider.WorldForgetter); ok {
+			f.ForgetWorld(w.ID)
+		}
+	}
+}
 
 // WorldCount is the number of worlds.
 func (s *Simulator) WorldCount() int { return s.worlds.Count() }

@@ -1,0 +1,170 @@
+package tenantos
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/state"
+)
+
+// The access log (GET /api/users/{user_id}/accesslog) records every API call of a world:
+// who made it, what it sent and what it got. It is kept in memory, per world, in a ring of
+// accessLogSize entries with bodies cut to accessBodySize bytes, so that reads cost no write;
+// it starts empty after a restart.
+const (
+	accessLogSize  = 200
+	accessBodySize = 512
+)
+
+// Access is one entry of the access log.
+type Access struct {
+	ID         int64
+	UserID     int64
+	Request    string
+	Response   string
+	Endpoint   string
+	Method     string
+	StatusCode int
+	IP         string
+	UserAgent  string
+	Created    time.Time
+}
+
+// accessLog is the rings of every world.
+type accessLog struct {
+	mu     sync.Mutex
+	worlds map[string]*accessRing
+}
+
+type accessRing struct {
+	entries []Access
+	next    int
+	seq     int64
+}
+
+func (l *accessLog) add(world string, a Access) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.worlds == nil {
+		l.worlds = map[string]*accessRing{}
+	}
+	r := l.worlds[world]
+	if r == nil {
+		r = &accessRing{}
+		l.worlds[world] = r
+	}
+	r.seq++
+	a.ID = r.seq
+	if len(r.entries) < accessLogSize {
+		r.entries = append(r.entries, a)
+		return
+	}
+	r.entries[r.next] = a
+	r.next = (r.next + 1) % accessLogSize
+}
+
+// list returns the newest entries of one user, newest first, at most limit (0: all).
+func (l *accessLog) List(world string, userID int64, limit int) []Access {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	r := l.worlds[world]
+	if r == nil {
+		return nil
+	}
+	var out []Access
+	for i := len(r.entries) - 1; i >= 0; i-- {
+		a := r.entries[(r.next+i)%len(r.entries)]
+		if a.UserID == userID {
+			out = append(out, a)
+			if limit > 0 && len(out) == limit {
+				break
+			}
+		}
+	}
+	return out
+}
+
+// forget drops a world's ring (a reset).
+func (l *accessLog) forget(world string) {
+	l.mu.Lock()
+	delete(l.worlds, world)
+	l.mu.Unlock()
+}
+
+// capture keeps the beginning of an answer for the access log.
+type capture struct {
+	http.ResponseWriter
+	body bytes.Buffer
+}
+
+func (w *capture) Write(b []byte) (int, error) {
+	if room := accessBodySize - w.body.Len(); room > 0 {
+		w.body.Write(b[:min(room, len(b))])
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection.
+func (w *capture) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// handle wraps every operation's handler: it finds who the request acts as, runs the
+// handler, records the call in the access log and, at most once a minute of the world's
+// clock, the token's last use.
+func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		w := provider.World(c)
+		var who *Caller
+		err := w.View(func(tx *state.Tx) error {
+			var err error
+			who, err = p.resolveCaller(c, tx, w)
+			return err
+		})
+		if err != nil {
+			if err == ErrUnauthenticated {
+				return p.Unauthorized(c)
+			}
+			return err
+		}
+		c.Set(keyCaller, who)
+		cw := &capture{ResponseWriter: c.Response().Writer}
+		c.Response().Writer = cw
+		err = h(c)
+		if err != nil && !c.Response().Committed {
+			p.WriteError(c, err)
+		}
+		req := c.Request()
+		now := w.Now()
+		p.access.add(w.ID, Access{UserID: who.Real.ID, Request: Clip(string(provider.Input(c).BodyJSON), accessBodySize),
+			Response: cw.body.String(), Endpoint: req.URL.Path, Method: req.Method, StatusCode: c.Response().Status,
+			IP: ClientIP(c), UserAgent: Clip(req.UserAgent(), 256), Created: now})
+		if t := who.Token; t != nil && (t.LastUsed == nil || now.Sub(*t.LastUsed) > time.Minute) {
+			if err := w.Update(func(tx *state.Tx) error {
+				cur, err := Tokens.Get(tx, t.ID)
+				if err != nil {
+					return nil // deleted meanwhile
+				}
+				cur.LastUsed = &now
+				return Tokens.Put(tx, cur.ID, cur)
+			}); err != nil {
+				p.Log.Error("token last use", "world", w.ID, "err", err)
+			}
+		}
+		return nil
+	}
+}
+
+func Clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}
+
+// statusText is a status code as the access log writes it ("200").
+func statusText(code int) string { return strconv.Itoa(code) }

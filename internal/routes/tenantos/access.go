@@ -3,7 +3,6 @@ package tenantos
 import (
 	"bytes"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 
@@ -70,7 +69,7 @@ func (l *accessLog) add(world string, a Access) {
 }
 
 // list returns the newest entries of one user, newest first, at most limit (0: all).
-func (l *accessLog) List(world string, userID int64, limit int) []Access {
+func (l *accessLog) list(world string, userID int64, limit int) []Access {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	r := l.worlds[world]
@@ -88,6 +87,12 @@ func (l *accessLog) List(world string, userID int64, limit int) []Access {
 		}
 	}
 	return out
+}
+
+// AccessLog lists the newest calls one user made in a world, newest first, at most limit
+// (0: all that are kept).
+func (p *Provider) AccessLog(world string, userID int64, limit int) []Access {
+	return p.access.list(world, userID, limit)
 }
 
 // forget drops a world's ring (a reset).
@@ -165,6 +170,3 @@ func Clip(s string, n int) string {
 	}
 	return s[:n]
 }
-
-// statusText is a status code as the access log writes it ("200").
-func statusText(code int) string { return strconv.Itoa(code) }

@@ -33,6 +33,9 @@ func (o *Operation) Check(req *http.Request, pathValue func(string) string, body
 	for _, p := range o.Params {
 		switch p.In {
 		case "path":
+			if pathValue(p.Name) == "" && len(o.Aliases) > 0 {
+				continue // an alias route without this segment (a Laravel optional parameter)
+			}
 			v, _ := coerce(p.Schema, pathValue(p.Name))
 			if err := p.Schema.VisitJSON(v, openapi3.VisitAsRequest()); err != nil {
 				return nil, &PathError{Param: p.Name, Value: pathValue(p.Name)}

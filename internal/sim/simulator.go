@@ -183,6 +183,16 @@ func (s *Simulator) Providers() []string {
 	return out
 }
 
+// Provider is the named provider, nil when there is none.
+func (s *Simulator) Provider(name string) provider.Provider {
+	for _, p := range s.providers {
+		if p.Name() == name {
+			return p
+		}
+	}
+	return nil
+}
+
 // Handler is a provider's HTTP handler, for serving it on a listener of one's own.
 func (s *Simulator) Handler(provider string) http.Handler { return s.handlers[provider] }
 

@@ -387,3 +387,27 @@ func freeBody(example string) *obj {
 	return newObj().set("required", false).set("content", newObj().set("application/json", newObj().
 		set("schema", newObj().set("type", "object").set("example", mustJSON(example)))))
 }
+
+// optional are body fields the vendor marks required that the panel only requires in some
+// cases, which the handler checks: a disk wipe or rescue boot takes no root password (NUY
+// sends only profileId for a wipe); a subnet takes its cidr or its netmask.
+var optional = map[string][]string{
+	"startReinstallation": {"rootpassword"},
+	"createSubnet":        {"cidr", "netmask"}, // one of the two (catalog §2.8)
+}
+
+// responseTypes set the type of answer fields (as "Component.field") whose examples show
+// one value of a wider type: a balancer plan's priorities and reserves are fractions in
+// places (ramPriority 1.5) and its limits and patterns may be unset (null).
+var responseTypes = map[string]string{
+	"BalancerPlan.cpuPriority":              "number",
+	"BalancerPlan.cpuRequireIdlePercentage": "number",
+	"BalancerPlan.storagePriority":          "number",
+	"BalancerPlan.storageReserveFreeAmount": "number",
+	"BalancerPlan.ramPriority":              "number",
+	"BalancerPlan.ramReserveFreeAmount":     "number",
+	"BalancerPlan.vmCountPriority":          "number",
+	"BalancerPlan.vmMaxAmount":              "integer",
+	"BalancerPlan.nodeMustMatchRegex":       "string",
+	"BalancerPlan.nodeMustNotMatchRegex":    "string",
+}

@@ -100,6 +100,10 @@ func (g *gen) infer(vals []located, path, self string) *obj {
 	if why, ok := openPath(path); ok {
 		return openSchema(why, true)
 	}
+	if t, ok := responseTypes[path]; ok {
+		g.note("type of %s set to %s", path, t)
+		return newObj().set("type", t).set("nullable", true)
+	}
 	kinds := map[string]bool{}
 	nulls := false
 	for _, l := range vals {

@@ -282,6 +282,10 @@ func (g *gen) reqSchema(id string, v *obj, where string) *obj {
 	if props != nil && !propsList {
 		var req []any
 		for _, k := range asStrings(v.m["required"]) {
+			if contains(optional[id], k) && where == "" {
+				g.note("%s: %s made optional (the handler requires it where the panel does)", id, k)
+				continue
+			}
 			if props.has(k) {
 				req = append(req, k)
 			}

@@ -28,7 +28,7 @@ func (c *Caller) Admin() bool { return c.User.RoleID == RoleAdmin }
 
 const keyCaller = "tenantos.caller"
 
-// caller is the request's Caller (set by the route wrapper before any handler runs).
+// CallerOf is the request's Caller (set by the route wrapper before any handler runs).
 func CallerOf(c echo.Context) *Caller { return c.Get(keyCaller).(*Caller) }
 
 // HashToken is the key a token is kept under: its SHA-256, never the token itself.
@@ -76,8 +76,8 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 	target := int64(0)
 	if h := strings.TrimSpace(c.Request().Header.Get(ImpersonateHeader)); h != "" {
 		n, err := strconv.ParseInt(h, 10, 64)
-		if err != nil {
-			return nil, Invalid(ImpersonateHeader, "The impersonate user id must be an integer.")
+		if err != nil || n <= 0 {
+			return nil, errCannotImpersonate
 		}
 		target = n
 	} else if raw := tx.Index(Name, IdxSession).Get([]byte(out.Hash)); raw != nil {
@@ -85,11 +85,8 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 	}
 	if target != 0 && target != u.ID {
 		other, err := Users.Get(tx, target)
-		if err != nil {
-			return nil, err
-		}
-		if !Manages(tx, u, other) {
-			return nil, apierr.Forbidden("This action is unauthorized.")
+		if err != nil || !Manages(tx, u, other) {
+			return nil, errCannotImpersonate
 		}
 		out.User = other
 	}
@@ -98,7 +95,11 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 
 var ErrUnauthenticated = apierr.Status(401, "Unauthenticated.")
 
-// idxSession maps a token's hash to the user it impersonates since /impersonate/{id}/start.
+// errCannotImpersonate refuses an impersonateUserId that names no user the token's user
+// manages (403 is what every operation documents for a caller who may not act).
+var errCannotImpersonate = apierr.Forbidden("This action is unauthorized.")
+
+// IdxSession maps a token's hash to the user it impersonates since /impersonate/{id}/start.
 const IdxSession = "impersonation"
 
 // ClientIP is the request's source address, or what impersonateClientIp says it is (the
@@ -133,7 +134,7 @@ func HostAllowed(hosts []string, ip string) bool {
 	return false
 }
 
-// ownerChain lists the owners of userID from the administrator down to the user itself.
+// OwnerChain lists the owners of userID from the administrator down to the user itself.
 func OwnerChain(tx *state.Tx, userID int64) []*User {
 	var chain []*User
 	seen := map[int64]bool{}
@@ -152,7 +153,7 @@ func OwnerChain(tx *state.Tx, userID int64) []*User {
 	return chain
 }
 
-// manages reports whether actor may see and act on what user owns: administrators manage
+// Manages reports whether actor may see and act on what user owns: administrators manage
 // everyone, resellers the users below them, everyone themselves.
 func Manages(tx *state.Tx, actor, user *User) bool {
 	if actor.RoleID == RoleAdmin || actor.ID == user.ID {

@@ -40,7 +40,7 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.field + ": " + e.msg }
 
-// invalid refuses field with Laravel's wording of msg.
+// Invalid refuses field with Laravel's wording of msg.
 func Invalid(field, msg string) error { return &FieldError{field, msg} }
 
 // Invalidf is invalid with a formatted message.

@@ -383,7 +383,7 @@ func AddIP(tx *state.Tx, subnetID int64, addr string, reserved bool, now time.Ti
 	return ip, tx.Set(Name, SetIPsBySubnet).Add(state.ID(uint64(subnetID)), state.ID(uint64(id)))
 }
 
-// netmask is the dotted mask of an IPv4 prefix, or the prefix length of an IPv6 one.
+// Netmask is the dotted mask of an IPv4 prefix, or the prefix length of an IPv6 one.
 func Netmask(p netip.Prefix) string {
 	if !p.Addr().Is4() {
 		return fmt.Sprint(p.Bits())

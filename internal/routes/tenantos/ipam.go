@@ -83,7 +83,7 @@ func PrimaryIP(List []*IP) string {
 	return ""
 }
 
-// ipByAddress finds a known address (or IPv6 child network in CIDR notation).
+// IPByAddress finds a known address (or IPv6 child network in CIDR notation).
 func IPByAddress(tx *state.Tx, addr string) (*IP, error) {
 	raw := tx.Index(Name, IdxIPAddress).Get([]byte(NormalizeAddress(addr)))
 	if raw == nil {
@@ -127,7 +127,7 @@ func SubnetIPs(tx *state.Tx, subnetID int64) ([]*IP, error) {
 	return out, err
 }
 
-// usage counts a subnet's addresses as the panel's usageStatistics do.
+// Usage counts a subnet's addresses as the panel's usageStatistics do.
 type Usage struct {
 	Free, Reserved, Used, Total int
 }

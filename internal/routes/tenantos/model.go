@@ -207,7 +207,7 @@ type Traffic struct {
 // password reset or a disk wipe, run as a task with steps on the world's clock.
 type Install struct {
 	ProfileID int64     `json:"profileId"`
-	Kind      string    `json:"kind"` // reinstallation, diskwipe, rescueBoot, passwordReset
+	Kind      string    `json:"kind"` // KindInstall, KindRescue, KindPasswordReset or KindDiskWipe
 	Step      int       `json:"step"`
 	Steps     int       `json:"steps"`
 	Progress  []string  `json:"progress"`

@@ -12,7 +12,7 @@ import (
 // its job's Op.
 const taskKind = "job"
 
-// job is the data of a world task: the operation to carry out and its arguments.
+// Job is the data of a world task: the operation to carry out and its arguments.
 type Job struct {
 	Op       string          `json:"op"`
 	ServerID int64           `json:"serverId,omitempty"`
@@ -41,5 +41,5 @@ func Schedule(tx *state.Tx, d time.Duration, j Job) (*state.Task, error) {
 	return tx.Enqueue(Name, taskKind, tx.Now.Add(d), j)
 }
 
-// seconds is a duration of the fixtures.
+// Seconds is a duration of the fixtures.
 func Seconds(n int) time.Duration { return time.Duration(n) * time.Second }

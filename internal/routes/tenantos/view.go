@@ -16,7 +16,7 @@ import (
 func LaravelTime(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
 func PlainTime(t time.Time) string   { return t.UTC().Format("2006-01-02 15:04:05") }
 
-// flag is a 0/1 integer, as the panel writes booleans in most places.
+// Flag is a 0/1 integer, as the panel writes booleans in most places.
 func Flag(b bool) int {
 	if b {
 		return 1
@@ -148,7 +148,7 @@ func ViewIPAssignment(tx *state.Tx, viewer *User, ip *IP) (IPAssignmentView, err
 			IsExternalProvider: Flag(s.External)}}, nil
 }
 
-// running says which provisioning flag a kind of run sets.
+// Running says which provisioning flag a kind of run sets.
 func Running(s *Server, kind string) int {
 	return Flag(s.Install != nil && s.Install.Running && s.Install.Kind == kind)
 }
@@ -245,7 +245,7 @@ func ViewUser(tx *state.Tx, u *User) (*UserView, error) {
 		Prefs: []string{}, AllowedHosts: List(u.AllowedHosts), IsSharedAccess: u.SharedUserID != nil, SharedUserID: u.SharedUserID,
 		RealOrSharedUserID: u.ID, RoleID: u.RoleID, RoleName: role.Name, RootOwnerUsername: owner.Username,
 		LastLogin: lastLogin{IP: "-", Date: "Never"}, CanCreateSubUsers: Flag(u.RoleID != RoleUser), Description: u.Description,
-		SubUsers: []int64{}, Roles: [][]string{{}}, Permissions: List(role.Permissions)}
+		SubUsers: nil, Roles: [][]string{{}}, Permissions: List(role.Permissions)}
 	if u.SharedUserID != nil {
 		v.RealOrSharedUserID = *u.SharedUserID
 	}

@@ -2,6 +2,7 @@ package tenantos
 
 import (
 	"bytes"
+	"regexp"
 	"net/http"
 	"sync"
 	"time"
@@ -145,8 +146,8 @@ func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
 		}
 		req := c.Request()
 		now := w.Now()
-		p.access.add(w.ID, Access{UserID: who.Real.ID, Request: Clip(string(provider.Input(c).BodyJSON), accessBodySize),
-			Response: cw.body.String(), Endpoint: req.URL.Path, Method: req.Method, StatusCode: c.Response().Status,
+		p.access.add(w.ID, Access{UserID: who.Real.ID, Request: Clip(Redact(string(provider.Input(c).BodyJSON)), accessBodySize),
+			Response: Redact(cw.body.String()), Endpoint: req.URL.Path, Method: req.Method, StatusCode: c.Response().Status,
 			IP: ClientIP(c), UserAgent: Clip(req.UserAgent(), 256), Created: now})
 		if t := who.Token; t != nil && (t.LastUsed == nil || now.Sub(*t.LastUsed) > time.Minute) {
 			if err := w.Update(func(tx *state.Tx) error {
@@ -164,6 +165,21 @@ func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// secretField matches a JSON string member whose name says it holds a secret: passwords
+// (rootpassword, apiPassword, mysql_password …), tokens (an API token shown once, an SSO
+// authToken, a console token), secrets and two-factor codes. It works on cut JSON too.
+var secretField = regexp.MustCompile(`"((?i:[a-z_]*password|token|authToken|secret|two_factor_code|code))"(\s*:\s*)"(?:[^"\\]|\\.)*"?`)
+
+// Redacted is what the logs show instead of a secret.
+const Redacted = "********"
+
+// Redact masks the secrets of a JSON text (a request body, an answer) for the access and
+// activity logs, which whoever manages the user can read through the API.
+func Redact(s string) string {
+	return secretField.ReplaceAllString(s, `"$1"$2"`+Redacted+`"`)
+}
+
+// Clip cuts s to n bytes.
 func Clip(s string, n int) string {
 	if len(s) <= n {
 		return s

@@ -41,7 +41,7 @@ func LogActivity(c echo.Context, tx *state.Tx, e LogEntry) error {
 	}
 	post := ""
 	if c.Request().Method != "GET" {
-		post = Clip(string(provider.Input(c).BodyJSON), 2048)
+		post = Clip(Redact(string(provider.Input(c).BodyJSON)), 2048)
 	}
 	a := &Activity{ID: id, UserID: who.Real.ID, RelationID: e.RelationID, RelationType: e.RelationType, RootID: e.RootID,
 		RootType: e.RootType, Description: e.Description, ModelChanges: changes, UserIP: ClientIP(c), VisibleFor: visible,

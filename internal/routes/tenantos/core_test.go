@@ -88,3 +88,18 @@ func providerOf(t *testing.T, s *simtest.Sim) interface{ Unrouted() []string } {
 	}
 	return p
 }
+
+// TestRedact: secrets never reach the logs, whole or cut.
+func TestRedact(t *testing.T) {
+	for in, want := range map[string]string{
+		`{"name":"x","password":"hunter22","rootpassword":"abc"}`:    `{"name":"x","password":"********","rootpassword":"********"}`,
+		`{"result":{"id":1,"token":"3|abcdef"},"message":"success"}`: `{"result":{"id":1,"token":"********"},"message":"success"}`,
+		`{"apiPassword": "s\"ec", "data":{"mysql_password":"p"}}`:    `{"apiPassword": "********", "data":{"mysql_password":"********"}}`,
+		`{"result":{"authToken":"abcdefgh`:                           `{"result":{"authToken":"********"`,
+		`{"hostname":"db1","passwordResetRunning":0}`:                `{"hostname":"db1","passwordResetRunning":0}`,
+	} {
+		if got := tenantos.Redact(in); got != want {
+			t.Errorf("Redact(%s) = %s, want %s", in, got, want)
+		}
+	}
+}

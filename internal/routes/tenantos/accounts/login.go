@@ -72,7 +72,6 @@ func (g *group) testLoginDetails(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	tenantos.RedactRequest(c, "password", "two_factor_code")
 	w := provider.World(c)
 	var id int64
 	err := w.View(func(tx *state.Tx) error {
@@ -197,7 +196,6 @@ func (g *group) enableTwoFactor(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	tenantos.RedactRequest(c, "code")
 	code := strings.TrimSpace(in.Code)
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" {
 		return tenantos.Invalid("code", "The code is invalid.")

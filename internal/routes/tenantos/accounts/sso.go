@@ -129,6 +129,5 @@ func (g *group) generateSsoToken(c echo.Context) error {
 		return err
 	}
 	err = tenantos.OK(c, out)
-	tenantos.RedactResponse(c)
 	return err
 }

@@ -219,7 +219,6 @@ func (g *group) newUser(c echo.Context, alias bool) (any, error) {
 	if err := provider.Bind(c, &in); err != nil {
 		return nil, err
 	}
-	tenantos.RedactRequest(c, "password")
 	if in.Name == nil {
 		return nil, tenantos.Invalid("name", "The name field is required.")
 	}
@@ -337,7 +336,6 @@ func (g *group) updateUser(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	tenantos.RedactRequest(c, "password")
 	pre, err := in.prepare()
 	if err != nil {
 		return err

@@ -206,8 +206,8 @@ type UserView struct {
 	AccountStatus      string     `json:"accountstatus"`
 	Timezone           string     `json:"timezone"`
 	DatetimeFormat     string     `json:"datetimeFormat"`
-	Darkmode           *bool      `json:"darkmode"`
-	Prefs              []string   `json:"prefs"`
+	Darkmode           *int       `json:"darkmode"`
+	Prefs              any        `json:"prefs"`
 	AllowedHosts       []string   `json:"allowedHosts"`
 	IsSharedAccess     bool       `json:"isSharedAccess"`
 	SharedUserID       *int64     `json:"sharedUserId"`

@@ -154,7 +154,7 @@ func userEntry(u *tenantos.User, what string, changes any) tenantos.LogEntry {
 // listUsers lists the users the caller manages, newest first as the vendor's example shows
 // them. Alias users are listed by GET /api/aliasUsers instead.
 func (g *group) listUsers(c echo.Context) error {
-	out := []*userView{}
+	out := []*tenantos.UserView{}
 	err := provider.World(c).View(func(tx *state.Tx) error {
 		a := actor(c)
 		var list []*tenantos.User
@@ -185,7 +185,7 @@ func (g *group) listUsers(c echo.Context) error {
 
 // getUser shows a user the caller manages.
 func (g *group) getUser(c echo.Context) error {
-	var out *userView
+	var out *tenantos.UserView
 	err := provider.World(c).View(func(tx *state.Tx) error {
 		u, err := pathUser(c, tx, "id")
 		if err != nil {
@@ -340,7 +340,7 @@ func (g *group) updateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var out *userView
+	var out *tenantos.UserView
 	err = provider.World(c).Update(func(tx *state.Tx) error {
 		a := actor(c)
 		u, err := pathUser(c, tx, "id")

@@ -2,8 +2,8 @@ package tenantos
 
 import (
 	"bytes"
-	"regexp"
 	"net/http"
+	"regexp"
 	"sync"
 	"time"
 

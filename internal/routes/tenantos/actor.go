@@ -175,3 +175,16 @@ func ManagesID(tx *state.Tx, actor *User, userID int64) bool {
 	u, err := Users.Get(tx, userID)
 	return err == nil && Manages(tx, actor, u)
 }
+
+// VisibleServer loads a server the acting user may see: one whose owner it manages. Any
+// other server is answered as one that does not exist (404).
+func VisibleServer(tx *Tx, who *User, id int64) (*Server, error) {
+	s, err := Servers.Get(tx, id)
+	if err != nil {
+		return nil, err
+	}
+	if !ManagesID(tx, who, s.UserID) {
+		return nil, ErrServerNotFound
+	}
+	return s, nil
+}

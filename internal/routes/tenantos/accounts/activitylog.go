@@ -131,12 +131,9 @@ func (g *group) listServerActivityLog(c echo.Context) error {
 	var out []activityView
 	err := provider.World(c).View(func(tx *state.Tx) error {
 		a := actor(c)
-		s, err := tenantos.Servers.Get(tx, provider.PathInt(c, "server_id"))
+		s, err := tenantos.VisibleServer(tx, a, provider.PathInt(c, "server_id"))
 		if err != nil {
 			return err
-		}
-		if !tenantos.ManagesID(tx, a, s.UserID) {
-			return tenantos.ErrServerNotFound
 		}
 		ids := []int64{}
 		ids = append(ids, members(tx, tenantos.SetActivityByServer, s.ID)...)

@@ -74,7 +74,7 @@ func getAssignableSubnets(p *tenantos.Provider) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		var out []assignableView
 		err := provider.World(c).View(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server"))
 			if err != nil {
 				return err
 			}
@@ -121,7 +121,7 @@ func getAssignableIpsOfSubnet(p *tenantos.Provider) echo.HandlerFunc {
 		}
 		out := []freeIPView{}
 		err := provider.World(c).View(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server"))
 			if err != nil {
 				return err
 			}

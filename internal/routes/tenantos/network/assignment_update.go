@@ -52,7 +52,7 @@ func updateIpAssignment(p *tenantos.Provider) echo.HandlerFunc {
 		clearDesc, deletePtr := sentEmpty(raw, "description"), sentEmpty(raw, "ptrRecord")
 		var out tenantos.IPAssignmentView
 		err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server_id"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server_id"))
 			if err != nil {
 				return err
 			}
@@ -177,7 +177,7 @@ func getIpAssignmentRdns(p *tenantos.Provider) echo.HandlerFunc {
 		}
 		var ptr string
 		err := provider.World(c).View(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server"))
 			if err != nil {
 				return err
 			}

@@ -16,7 +16,7 @@ func listIpAssignments(p *tenantos.Provider) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		out := []tenantos.IPAssignmentView{}
 		err := provider.World(c).View(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server_id"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server_id"))
 			if err != nil {
 				return err
 			}
@@ -71,7 +71,7 @@ func createIpAssignment(p *tenantos.Provider) echo.HandlerFunc {
 		err := provider.World(c).Update(func(tx *tenantos.Tx) error {
 			out = []tenantos.IPAssignmentView{}
 			who := tenantos.CallerOf(c).User
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server_id"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server_id"))
 			if err != nil {
 				return err
 			}
@@ -159,7 +159,7 @@ func deleteIpAssignment(p *tenantos.Provider) echo.HandlerFunc {
 			return tenantos.Invalid("ip", "The ip field is required when ips is not present.")
 		}
 		err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, provider.PathInt(c, "server_id"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, provider.PathInt(c, "server_id"))
 			if err != nil {
 				return err
 			}

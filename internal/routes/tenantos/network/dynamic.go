@@ -402,7 +402,7 @@ func setDynamicIpAssignments(p *tenantos.Provider) echo.HandlerFunc {
 		}
 		del4, del6 := deleteExisting(in.DeleteExisting)
 		err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-			srv, err := managedServer(tx, c, pathServer(c, "server"))
+			srv, err := tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, pathServer(c, "server"))
 			if err != nil {
 				return err
 			}

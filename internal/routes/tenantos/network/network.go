@@ -147,18 +147,6 @@ func adminOnly(c echo.Context) error {
 	return nil
 }
 
-// managedServer loads a server the caller manages; others' servers are not found.
-func managedServer(tx *tenantos.Tx, c echo.Context, id int64) (*tenantos.Server, error) {
-	s, err := tenantos.Servers.Get(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !tenantos.ManagesID(tx, tenantos.CallerOf(c).User, s.UserID) {
-		return nil, tenantos.ErrServerNotFound
-	}
-	return s, nil
-}
-
 // pathServer is the server id of a path parameter declared as a string (any text that is
 // not a number names no server).
 func pathServer(c echo.Context, name string) int64 {

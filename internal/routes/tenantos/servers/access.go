@@ -24,19 +24,6 @@ func serverID(c echo.Context) int64 {
 	return provider.PathInt(c, "id")
 }
 
-// visible loads a server the caller may see: one whose owner the caller manages. Any other
-// server is answered as one that does not exist.
-func visible(tx *tenantos.Tx, who *tenantos.Caller, id int64) (*tenantos.Server, error) {
-	s, err := tenantos.Servers.Get(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !tenantos.ManagesID(tx, who.User, s.UserID) {
-		return nil, tenantos.ErrServerNotFound
-	}
-	return s, nil
-}
-
 // visibleServers lists the servers the caller may see, in id order.
 func visibleServers(tx *tenantos.Tx, who *tenantos.Caller) ([]*tenantos.Server, error) {
 	var out []*tenantos.Server

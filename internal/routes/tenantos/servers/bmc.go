@@ -37,7 +37,7 @@ func (g *group) executeBmcCommand(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	var out string
 	err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}

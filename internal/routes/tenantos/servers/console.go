@@ -36,7 +36,7 @@ func (g *group) startConsole(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	token := consoleToken()
 	err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}

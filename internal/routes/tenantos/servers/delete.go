@@ -26,7 +26,7 @@ func (g *group) deleteServer(c echo.Context) error {
 	}
 	who := tenantos.CallerOf(c)
 	err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}

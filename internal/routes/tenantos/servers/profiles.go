@@ -73,7 +73,7 @@ func (g *group) listInstallProfiles(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	var out []profileView
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}
@@ -126,7 +126,7 @@ func (g *group) getOsLogo(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	logo := ""
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
-		if _, err := visible(tx, who, serverID(c)); err != nil {
+		if _, err := tenantos.VisibleServer(tx, who.User, serverID(c)); err != nil {
 			return err
 		}
 		list, err := tenantos.PxeProfiles.All(tx)
@@ -171,7 +171,7 @@ var nonAlnum = regexp.MustCompile(`[^a-z0-9]+`)
 func (g *group) executePostCommand(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
-		_, err := visible(tx, who, serverID(c))
+		_, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		return err
 	})
 	if err != nil {

@@ -66,7 +66,7 @@ func (g *group) startReinstallation(c echo.Context) error {
 	}
 	who := tenantos.CallerOf(c)
 	err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}
@@ -222,7 +222,7 @@ func (g *group) getInstallStatus(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	out := map[string]any{"installProgress": []string{}, "completed": 0, "canCancelInstallation": 0, "running": 0, "step": 0}
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}
@@ -251,7 +251,7 @@ func (g *group) stopReinstallation(c echo.Context) error {
 	}
 	who := tenantos.CallerOf(c)
 	err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}

@@ -34,7 +34,7 @@ func (g *group) getServer(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	var out *tenantos.ServerView
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}
@@ -62,7 +62,7 @@ func (g *group) getServerByIp(c echo.Context) error {
 		if err != nil || ip.ServerID == 0 {
 			return tenantos.ErrServerNotFound
 		}
-		s, err := visible(tx, who, ip.ServerID)
+		s, err := tenantos.VisibleServer(tx, who.User, ip.ServerID)
 		if err != nil {
 			return err
 		}

@@ -43,7 +43,7 @@ func (g *group) getAvailableStatistics(c echo.Context) error {
 	who := tenantos.CallerOf(c)
 	var out []string
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err == nil {
 			out = available(s)
 		}
@@ -147,7 +147,7 @@ func (g *group) statistics(c echo.Context, kind string) error {
 	var now time.Time
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
 		var err error
-		s, err = visible(tx, who, serverID(c))
+		s, err = tenantos.VisibleServer(tx, who.User, serverID(c))
 		now = tx.Now
 		return err
 	})

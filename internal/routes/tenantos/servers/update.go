@@ -73,7 +73,7 @@ func (g *group) updateServer(c echo.Context) error {
 	}
 	var out *tenantos.ServerView
 	err := provider.World(c).Update(func(tx *tenantos.Tx) error {
-		s, err := visible(tx, who, serverID(c))
+		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}

@@ -36,14 +36,7 @@ func requirePlanReader(c echo.Context) error {
 
 // visibleServer loads a server the caller manages; any other is 404, as if it did not exist.
 func visibleServer(c echo.Context, tx *tenantos.Tx, id int64) (*tenantos.Server, error) {
-	s, err := tenantos.Servers.Get(tx, id)
-	if err != nil {
-		return nil, err
-	}
-	if !tenantos.ManagesID(tx, tenantos.CallerOf(c).User, s.UserID) {
-		return nil, tenantos.ErrServerNotFound
-	}
-	return s, nil
+	return tenantos.VisibleServer(tx, tenantos.CallerOf(c).User, id)
 }
 
 // actionable is visibleServer for a change: a user the server is suspended for may not act

@@ -77,7 +77,7 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 	if h := strings.TrimSpace(c.Request().Header.Get(ImpersonateHeader)); h != "" {
 		n, err := strconv.ParseInt(h, 10, 64)
 		if err != nil || n <= 0 {
-			return nil, errCannotImpersonate
+			return nil, ErrForbidden
 		}
 		target = n
 	} else if raw := tx.Index(Name, IdxSession).Get([]byte(out.Hash)); raw != nil {
@@ -86,7 +86,7 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 	if target != 0 && target != u.ID {
 		other, err := Users.Get(tx, target)
 		if err != nil || !Manages(tx, u, other) {
-			return nil, errCannotImpersonate
+			return nil, ErrForbidden
 		}
 		out.User = other
 	}
@@ -95,9 +95,9 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 
 var ErrUnauthenticated = apierr.Status(401, "Unauthenticated.")
 
-// errCannotImpersonate refuses an impersonateUserId that names no user the token's user
-// manages (403 is what every operation documents for a caller who may not act).
-var errCannotImpersonate = apierr.Forbidden("This action is unauthorized.")
+// ErrForbidden refuses what the caller may not do (Laravel's 403); it also answers an
+// impersonateUserId that names no user the token's user manages.
+var ErrForbidden = apierr.Forbidden("This action is unauthorized.")
 
 // IdxSession maps a token's hash to the user it impersonates since /impersonate/{id}/start.
 const IdxSession = "impersonation"

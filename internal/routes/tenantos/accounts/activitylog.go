@@ -172,7 +172,7 @@ func (g *group) listSystemActivityLog(c echo.Context) error {
 	}
 	a := actor(c)
 	if a.RoleID != tenantos.RoleAdmin {
-		return errForbidden
+		return tenantos.ErrForbidden
 	}
 	var out []activityView
 	err = provider.World(c).View(func(tx *state.Tx) error {
@@ -194,7 +194,7 @@ func (g *group) listAgentActivityLog(c echo.Context) error {
 	}
 	a := actor(c)
 	if a.RoleID != tenantos.RoleAdmin {
-		return errForbidden
+		return tenantos.ErrForbidden
 	}
 	var agent int64
 	if c.Param("agentId") != "" {

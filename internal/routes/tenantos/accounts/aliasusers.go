@@ -223,7 +223,7 @@ func (g *group) deleteAliasUser(c echo.Context) error {
 			return err
 		}
 		if who := tenantos.CallerOf(c); u.ID == who.User.ID || u.ID == who.Real.ID {
-			return errForbidden // the operation documents no 409
+			return tenantos.ErrForbidden // the operation documents no 409
 		}
 		if err := tenantos.LogActivity(c, tx, userEntry(u, "Deleted alias", nil)); err != nil {
 			return err

@@ -36,7 +36,7 @@ func (g *group) startImpersonation(c echo.Context) error {
 			return err
 		}
 		if !tenantos.Manages(tx, real, target) {
-			return errForbidden
+			return tenantos.ErrForbidden
 		}
 		if err := endSession(tx, who.Hash); err != nil {
 			return err

@@ -268,7 +268,7 @@ func (k roleOps) create(c echo.Context) error {
 	err := provider.World(c).Update(func(tx *state.Tx) error {
 		a := actor(c)
 		if a.SharedUserID != nil || (!k.alias && !mayOwnUsers(a)) {
-			return errForbidden
+			return tenantos.ErrForbidden
 		}
 		owner := a.ID
 		if k.alias && in.UserID != nil && *in.UserID != a.ID {
@@ -326,7 +326,7 @@ func (k roleOps) update(c echo.Context) error {
 			return err
 		}
 		if !roleChangeable(tx, a, r) {
-			return errForbidden
+			return tenantos.ErrForbidden
 		}
 		if err := checkPermissions(a, in.PermissionList, in.PermissionSets); err != nil {
 			return err
@@ -383,7 +383,7 @@ func (k roleOps) delete(c echo.Context) error {
 			return err
 		}
 		if !roleChangeable(tx, actor(c), r) {
-			return errForbidden
+			return tenantos.ErrForbidden
 		}
 		if r.NotDeletable {
 			return apierr.Conflict("This role cannot be deleted.")

@@ -11,14 +11,10 @@ import (
 
 	"github.com/labstack/echo/v4"
 
-	"github.com/panelsim/panelsim/internal/apierr"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/tenantos"
 	"github.com/panelsim/panelsim/internal/state"
 )
-
-// errForbidden is Laravel's refusal of an action the caller's role does not allow.
-var errForbidden = apierr.Forbidden("This action is unauthorized.")
 
 // actor is the user the request acts as.
 func actor(c echo.Context) *tenantos.User { return tenantos.CallerOf(c).User }

@@ -106,7 +106,7 @@ func (g *group) generateSsoToken(c echo.Context) error {
 			return err
 		}
 		if a := actor(c); u.ID != a.ID && !mayOwnUsers(a) {
-			return errForbidden
+			return tenantos.ErrForbidden
 		}
 		if err := dropSSOTokens(tx, u.ID, func(t *ssoToken) bool { return !t.ValidUntil.After(tx.Now) }); err != nil {
 			return err

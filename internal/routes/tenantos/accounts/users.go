@@ -111,7 +111,7 @@ func assignableRole(tx *state.Tx, a *tenantos.User, id, owner int64, alias bool)
 		return nil, invalid
 	}
 	if r.ID == tenantos.RoleAdmin && a.RoleID != tenantos.RoleAdmin {
-		return nil, errForbidden
+		return nil, tenantos.ErrForbidden
 	}
 	return r, nil
 }
@@ -237,10 +237,10 @@ func (g *group) newUser(c echo.Context, alias bool) (any, error) {
 		a := actor(c)
 		if alias {
 			if a.SharedUserID != nil {
-				return errForbidden
+				return tenantos.ErrForbidden
 			}
 		} else if !mayOwnUsers(a) {
-			return errForbidden
+			return tenantos.ErrForbidden
 		}
 		owner := a
 		if in.RootOwner != nil && *in.RootOwner != a.ID {
@@ -394,7 +394,7 @@ func (g *group) updateUser(c echo.Context) error {
 		}
 		if in.RoleID != nil && *in.RoleID != u.RoleID {
 			if self && a.RoleID != tenantos.RoleAdmin {
-				return errForbidden
+				return tenantos.ErrForbidden
 			}
 			if u.ID == tenantos.AdminID {
 				return tenantos.Invalid("role_id", "The role of the first administrator cannot be changed.")
@@ -410,7 +410,7 @@ func (g *group) updateUser(c echo.Context) error {
 				return tenantos.Invalid("accountstatus", "This account cannot be disabled.")
 			}
 			if self {
-				return errForbidden
+				return tenantos.ErrForbidden
 			}
 			change(changes, "accountstatus", u.AccountStatus, *in.AccountStatus)
 			u.AccountStatus = *in.AccountStatus

@@ -135,14 +135,11 @@ func copyVlan(dst, src *subnetSettings) {
 	dst.VlanRemoveLayer3IPOnUnassign, dst.CopyToChilds = src.VlanRemoveLayer3IPOnUnassign, src.CopyToChilds
 }
 
-// errForbidden is the refusal of an operation the caller's role may not use.
-var errForbidden = apierr.Forbidden("This action is unauthorized.")
-
 // adminOnly refuses callers who are not administrators: the IP manager, RDNS and the
 // subnet changes are the administrator's.
 func adminOnly(c echo.Context) error {
 	if !tenantos.CallerOf(c).Admin() {
-		return errForbidden
+		return tenantos.ErrForbidden
 	}
 	return nil
 }

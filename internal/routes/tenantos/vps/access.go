@@ -12,7 +12,6 @@ import (
 // resellers may read the VPS plans they sell, and a server's backups, snapshots, resources
 // and tasks are for whoever manages its owner.
 var (
-	errForbidden  = apierr.Forbidden("This action is unauthorized.")
 	errNotVM      = apierr.NotFound("Virtual server not found.")
 	errSuspended  = apierr.Forbidden("The server is suspended.")
 	errNotVMState = apierr.Conflict("Backups and snapshots are only available for virtual servers on Proxmox.")
@@ -21,7 +20,7 @@ var (
 // requireAdmin refuses every caller but an administrator.
 func requireAdmin(c echo.Context) error {
 	if !tenantos.CallerOf(c).Admin() {
-		return errForbidden
+		return tenantos.ErrForbidden
 	}
 	return nil
 }
@@ -29,7 +28,7 @@ func requireAdmin(c echo.Context) error {
 // requirePlanReader lets administrators and resellers read VPS plans.
 func requirePlanReader(c echo.Context) error {
 	if u := tenantos.CallerOf(c).User; u.RoleID != tenantos.RoleAdmin && u.RoleID != tenantos.RoleReseller {
-		return errForbidden
+		return tenantos.ErrForbidden
 	}
 	return nil
 }

@@ -5,7 +5,7 @@ ARGS ?=
 
 .PHONY: run test bench load lint build acceptance docker
 
-## run: the simulator with its embedded defaults (VirtFusion on 127.0.0.1:8081, OpenScaler on 127.0.0.1:8084, token "panelsim")
+## run: the simulator with its embedded defaults (VirtFusion on 127.0.0.1:8081, Tenantos 8082, e24cloud 8083, OpenScaler 8084, token "panelsim")
 run:
 	$(GO) run ./cmd/simulator serve $(ARGS)
 

@@ -214,21 +214,30 @@ func (g *group) finish(tx *tenantos.Tx, s *tenantos.Server, d installData) {
 	s.Power, s.PowerStatus = "online", "online"
 }
 
+// installStatus is the answer of getInstallStatus, keys in the documented order.
+type installStatus struct {
+	InstallProgress       []string `json:"installProgress"`
+	Completed             int      `json:"completed"`
+	CanCancelInstallation int      `json:"canCancelInstallation"`
+	Running               int      `json:"running"`
+	Step                  int      `json:"step"`
+}
+
 // getInstallStatus answers GET /api/servers/{server}/provisioning/getInstallStatus: the
 // messages of the steps started so far, whether the run is running, completed and can be
 // cancelled (while it runs), and the step it is at (0-based; the number of steps once
 // completed). A server that never ran one answers an empty status.
 func (g *group) getInstallStatus(c echo.Context) error {
 	who := tenantos.CallerOf(c)
-	out := map[string]any{"installProgress": []string{}, "completed": 0, "canCancelInstallation": 0, "running": 0, "step": 0}
+	out := installStatus{InstallProgress: []string{}}
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
 		s, err := tenantos.VisibleServer(tx, who.User, serverID(c))
 		if err != nil {
 			return err
 		}
 		if in := s.Install; in != nil {
-			out = map[string]any{"installProgress": tenantos.List(in.Progress), "completed": tenantos.Flag(in.Completed),
-				"canCancelInstallation": tenantos.Flag(in.Running), "running": tenantos.Flag(in.Running), "step": in.Step}
+			out = installStatus{InstallProgress: tenantos.List(in.Progress), Completed: tenantos.Flag(in.Completed),
+				CanCancelInstallation: tenantos.Flag(in.Running), Running: tenantos.Flag(in.Running), Step: in.Step}
 		}
 		return nil
 	})

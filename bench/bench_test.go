@@ -49,30 +49,36 @@ func BenchmarkGetServer(b *testing.B) {
 	id := c.Do("POST", "/servers", map[string]any{"packageId": 1, "userId": u, "hypervisorId": 1}).Int("data", "id")
 	c.Do("POST", fmt.Sprintf("/servers/%d/build", id), map[string]any{"operatingSystemId": 1})
 	s.Advance(simtest.DefaultToken, 3600e9)
-	url := fmt.Sprintf("%s/servers/%d", c.Base, id)
-	body := do(b, "GET", url, nil, 200)
+	againstStatic(b, c.Root, fmt.Sprintf("/api/v1/servers/%d", id), "/api/v1/servers/:id")
+}
 
+// BenchmarkGetTenantosServer reads a Tenantos server of the fixtures (an owner, an IP, its
+// hardware) the same way: the caller resolved from its token, the owner chain, the IPs and
+// their subnets rendered on every read.
+func BenchmarkGetTenantosServer(b *testing.B) {
+	s := simtest.New(b, simtest.WithoutResponseChecks())
+	againstStatic(b, s.URL("tenantos"), "/api/servers/1", "/api/servers/:id")
+}
+
+// againstStatic reads root+path through panelsim and, in the same run, from an echo route
+// (route) that answers the same bytes statically.
+func againstStatic(b *testing.B, root, path, route string) {
+	url := root + path
+	body := do(b, "GET", url, nil, 200)
 	e := echo.New()
-	e.GET("/api/v1/servers/:id", func(c echo.Context) error { return c.Blob(200, echo.MIMEApplicationJSON, body) })
+	e.GET(route, func(c echo.Context) error { return c.Blob(200, echo.MIMEApplicationJSON, body) })
 	static := httptest.NewServer(e)
 	defer static.Close()
-
-	b.Run("static-echo", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				do(b, "GET", static.URL+fmt.Sprintf("/api/v1/servers/%d", id), nil, 200)
-			}
+	for _, r := range []struct{ name, url string }{{"static-echo", static.URL + path}, {"panelsim", url}} {
+		b.Run(r.name, func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			b.RunParallel(func(pb *testing.PB) {
+				for pb.Next() {
+					do(b, "GET", r.url, nil, 200)
+				}
+			})
 		})
-	})
-	b.Run("panelsim", func(b *testing.B) {
-		b.SetBytes(int64(len(body)))
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				do(b, "GET", url, nil, 200)
-			}
-		})
-	})
+	}
 }
 
 // BenchmarkCreateAndBuild creates and builds servers from many concurrent clients; writes

@@ -44,13 +44,13 @@ func BenchmarkListServers10k(b *testing.B) {
 	}
 }
 
-// BenchmarkStartup opens a fresh store, loads the document and fixtures, seeds the default
-// world and starts the listener: what happens before the URL line is printed.
+// BenchmarkStartup opens a fresh store, loads the four documents and fixtures, seeds the
+// default world and starts the four listeners: what happens before the URL lines are printed.
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	for i := 0; i < b.N; i++ {
 		s, err := sim.New(sim.Options{DataPath: filepath.Join(dir, fmt.Sprintf("%d.db", i)), Clock: clock.Manual,
-			Listen: map[string]string{"virtfusion": "127.0.0.1:0", "openscaler": "127.0.0.1:0"}})
+			Listen: map[string]string{"virtfusion": "127.0.0.1:0", "tenantos": "127.0.0.1:0", "e24cloud": "127.0.0.1:0", "openscaler": "127.0.0.1:0"}})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -73,31 +73,44 @@ func New(opts Options) (*Simulator, error) {
 	if err != nil {
 		return nil, err
 	}
-	vf, err := virtfusion.New(fx, log)
-	if err != nil {
-		return nil, err
-	}
 	s := &Simulator{opts: opts, log: log, handlers: map[string]*echo.Echo{}, urls: map[string]string{}, closing: make(chan struct{}),
 		conns: newConnLimiter(opts.MaxConns)}
-	// API keys made through e24cloud's API open the world they were made in, for e24cloud
-	// only.
-	e24, err := e24cloud.New(fx, e24cloud.Config{Keys: opts.E24Keys, Skew: opts.E24Skew, Wall: opts.Wall,
-		Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, e24cloud.Name) },
-		Forget: func(token string) error { return s.worlds.Forget(token) },
-	}, log)
-	if err != nil {
-		return nil, err
+	// The providers load their documents side by side: most of start-up is parsing them.
+	var (
+		vf  *virtfusion.Provider
+		tn  *tenantos.Provider
+		e24 *e24cloud.Provider
+		osc *openscaler.Provider
+		wg  sync.WaitGroup
+	)
+	errs := make([]error, 4)
+	for i, build := range []func() error{
+		func() (err error) { vf, err = virtfusion.New(fx, log); return err },
+		// API tokens made through Tenantos' API open the world they were made in, for
+		// Tenantos only.
+		func() (err error) {
+			tn, err = tenantos.New(fx, tenantos.Config{
+				Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, tenantos.Name) },
+				Forget: func(token string) error { return s.worlds.Forget(token) },
+			}, log, accounts.Routes, servers.Routes, network.Routes, vps.Routes)
+			return err
+		},
+		// API keys made through e24cloud's API open the world they were made in, for
+		// e24cloud only.
+		func() (err error) {
+			e24, err = e24cloud.New(fx, e24cloud.Config{Keys: opts.E24Keys, Skew: opts.E24Skew, Wall: opts.Wall,
+				Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, e24cloud.Name) },
+				Forget: func(token string) error { return s.worlds.Forget(token) },
+			}, log)
+			return err
+		},
+		func() (err error) { osc, err = openscaler.New(fx, log); return err },
+	} {
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = build() }()
 	}
-	osc, err := openscaler.New(fx, log)
-	if err != nil {
-		return nil, err
-	}
-	// API tokens made through Tenantos' API open the world they were made in, for Tenantos only.
-	tn, err := tenantos.New(fx, tenantos.Config{
-		Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, tenantos.Name) },
-		Forget: func(token string) error { return s.worlds.Forget(token) },
-	}, log, accounts.Routes, servers.Routes, network.Routes, vps.Routes)
-	if err != nil {
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
 	s.providers = []provider.Provider{vf, tn, e24, osc}

@@ -1,6 +1,7 @@
 package tenantos_test
 
 import (
+	"fmt"
 	"sort"
 	"strings"
 	"testing"
@@ -101,5 +102,33 @@ func TestRedact(t *testing.T) {
 		if got := tenantos.Redact(in); got != want {
 			t.Errorf("Redact(%s) = %s, want %s", in, got, want)
 		}
+	}
+}
+
+// TestWorldsApart: what one token's world does to users, servers, IPs and tasks is not seen
+// from another's, and a token made in one world opens no other.
+func TestWorldsApart(t *testing.T) {
+	s := simtest.New(t, simtest.WithTokens("other"))
+	a, b := s.Client("tenantos", simtest.DefaultToken), s.Client("tenantos", "other")
+	user := a.Do("POST", "/users", map[string]any{"name": "Only Here", "username": "onlyhere", "password": "Secret-Pass-1", "email": "here@example.com"}).
+		Expect(t, 200).Int("result", "id")
+	a.Do("PUT", "/servers/2", map[string]any{"user_id": user, "tags": []string{"mine"}}).Expect(t, 200)
+	a.Do("POST", "/servers/2/ipassignments", map[string]any{"subnets_id": 1, "ips": []string{"198.51.100.77"}}).Expect(t, 200)
+	token := a.Do("POST", "/users/1/tokens", map[string]any{"name": "a"}).Expect(t, 200).String("result", "token")
+
+	b.Do("GET", "/users/"+fmt.Sprint(user), nil).Expect(t, 404)
+	srv := b.Do("GET", "/servers/2", nil).Expect(t, 200)
+	if srv.Int("result", "user_id") == user || srv.Len("result", "tags") != 2 || srv.Len("result", "ipassignments") != 0 {
+		t.Fatalf("the other world's server 2: %v", srv)
+	}
+	free := b.Do("GET", "/subnets/1/listFreeIps", nil).Expect(t, 200)
+	if !strings.Contains(string(free.Body), `"198.51.100.77"`) {
+		t.Fatal("an IP assigned in one world is taken in another")
+	}
+	// The token made in the first world acts there, as its admin.
+	mine := s.Client("tenantos", token)
+	mine.Do("GET", "/users/"+fmt.Sprint(user), nil).Expect(t, 200)
+	if mine.Do("GET", "/servers/2", nil).Expect(t, 200).Int("result", "user_id") != user {
+		t.Fatal("the token made in the first world reads another world")
 	}
 }

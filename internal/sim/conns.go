@@ -25,13 +25,6 @@ func newConnLimiter(max int) *connLimiter {
 	return &connLimiter{max: max, conns: map[*trackedConn]struct{}{}}
 }
 
-// open is how many connections are open.
-func (l *connLimiter) open() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return len(l.conns)
-}
-
 // admit takes c in, closing the longest idle connection when the bound is reached; it
 // reports false when there is no room.
 func (l *connLimiter) admit(c *trackedConn) bool {

@@ -40,6 +40,7 @@ type Options struct {
 type writeReq struct {
 	world string
 	fn    func(*Tx) error
+	raw   func(*bolt.Tx) error // a change across worlds (a new world), instead of fn
 	done  chan error
 	tx    *Tx
 }
@@ -125,7 +126,16 @@ func (s *Store) View(world string, fn func(*Tx) error) error {
 // its own result variables. Callbacks registered with Tx.AfterCommit run once, after the
 // commit that kept fn's changes.
 func (s *Store) Update(world string, fn func(*Tx) error) error {
-	req := &writeReq{world: world, fn: fn, done: make(chan error, 1)}
+	return s.submit(&writeReq{world: world, fn: fn, done: make(chan error, 1)})
+}
+
+// updateRaw runs fn in a read-write transaction of the whole file, sharing commits with
+// other writers like Update (fn may run more than once).
+func (s *Store) updateRaw(fn func(*bolt.Tx) error) error {
+	return s.submit(&writeReq{raw: fn, done: make(chan error, 1)})
+}
+
+func (s *Store) submit(req *writeReq) error {
 	s.mu.RLock()
 	if s.closed {
 		s.mu.RUnlock()
@@ -199,6 +209,9 @@ func (s *Store) commit(batch []*writeReq) {
 }
 
 func (r *writeReq) run(btx *bolt.Tx) error {
+	if r.raw != nil {
+		return r.raw(btx)
+	}
 	tx, err := newTx(btx, r.world)
 	if err != nil {
 		return err

@@ -60,7 +60,9 @@ func (s *Store) Tokens() (map[string]TokenInfo, error) {
 // When the token already has a world, that world's info is returned and seed is not run.
 func (s *Store) CreateWorld(token string, info WorldInfo, seed func(*Tx) error) (WorldInfo, error) {
 	var out WorldInfo
-	err := s.db.Update(func(btx *bolt.Tx) error {
+	// Through the committer: worlds made at the same time share one commit.
+	err := s.updateRaw(func(btx *bolt.Tx) error {
+		out = WorldInfo{}
 		tokens := btx.Bucket(bucketTokens)
 		if v := tokens.Get([]byte(token)); v != nil {
 			return readInfo(btx, decodeToken(v).World, &out)

@@ -61,6 +61,7 @@ type FixtureUser struct {
 	Password  string `yaml:"password"`
 	RoleID    int64  `yaml:"roleId"`
 	RootOwner int64  `yaml:"rootOwner"`
+	hash      string // bcrypt of Password, made once when the fixtures are loaded
 }
 
 // FixtureRole is a default role.
@@ -200,6 +201,15 @@ func loadFixtures(fsys fs.FS) (*Fixtures, error) {
 			return nil, bad("server %d: unknown power %q", s.ID, s.Power)
 		}
 	}
+	for i := range fx.Users {
+		// Hashed once for every world the simulator makes: bcrypt is the slow part of a new
+		// world otherwise.
+		hash, err := bcrypt.GenerateFromPassword([]byte(fx.Users[i].Password), bcrypt.MinCost)
+		if err != nil {
+			return nil, err
+		}
+		fx.Users[i].hash = string(hash)
+	}
 	for _, s := range fx.Subnets {
 		if _, err := netip.ParsePrefix(fmt.Sprintf("%s/%d", s.Subnet, s.CIDR)); err != nil {
 			return nil, bad("subnet %d: %v", s.ID, err)
@@ -219,11 +229,7 @@ func (p *Provider) Seed(tx *state.Tx) error {
 		}
 	}
 	for _, fu := range fx.Users {
-		hash, err := bcrypt.GenerateFromPassword([]byte(fu.Password), bcrypt.MinCost)
-		if err != nil {
-			return err
-		}
-		u := &User{ID: fu.ID, Name: fu.Name, Email: fu.Email, Username: fu.Username, PasswordHash: string(hash), RoleID: fu.RoleID,
+		u := &User{ID: fu.ID, Name: fu.Name, Email: fu.Email, Username: fu.Username, PasswordHash: fu.hash, RoleID: fu.RoleID,
 			RootOwner: fu.RootOwner, AccountStatus: "enabled", Timezone: "Europe/Berlin", DatetimeFormat: "DD.MM.YYYY HH:mm:ss",
 			Language: "en-us", AllowedHosts: []string{}, Created: now.Add(-90 * 24 * time.Hour)}
 		if err := SaveNewUser(tx, u); err != nil {

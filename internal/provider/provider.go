@@ -67,3 +67,11 @@ type Partial interface {
 type WorldForgetter interface {
 	ForgetWorld(id string)
 }
+
+// Extra is implemented by a provider with routes outside its document, served as they are
+// (no validation, no token): a hardware-detection script and its callback, whose URL names
+// its world. find resolves a token of the given scope to its world; a handler that finds one
+// records it with SetWorld, so that the journal shows the call.
+type Extra interface {
+	ExtraRoutes(e *echo.Echo, find func(token, scope string) (*world.World, bool))
+}

@@ -53,6 +53,9 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		e.Any(p.BasePath()+"/*", proxy)
 		return e, nil
 	}
+	if x, ok := p.(provider.Extra); ok {
+		x.ExtraRoutes(e, s.worlds.Find)
+	}
 	for _, op := range ops {
 		if handlers[op.ID] == nil {
 			continue // unrouted: answered as an unknown route

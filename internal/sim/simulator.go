@@ -21,8 +21,15 @@ import (
 	"github.com/panelsim/panelsim/internal/routes/openscaler"
 	"github.com/panelsim/panelsim/internal/routes/tenantos"
 	"github.com/panelsim/panelsim/internal/routes/tenantos/accounts"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/agents"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/branding"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/comments"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/devices"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/inventory"
 	"github.com/panelsim/panelsim/internal/routes/tenantos/network"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/pxe"
 	"github.com/panelsim/panelsim/internal/routes/tenantos/servers"
+	"github.com/panelsim/panelsim/internal/routes/tenantos/system"
 	"github.com/panelsim/panelsim/internal/routes/tenantos/vps"
 	"github.com/panelsim/panelsim/internal/routes/virtfusion"
 	"github.com/panelsim/panelsim/internal/scenarios"
@@ -92,7 +99,8 @@ func New(opts Options) (*Simulator, error) {
 			tn, err = tenantos.New(fx, tenantos.Config{
 				Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, tenantos.Name) },
 				Forget: func(token string) error { return s.worlds.Forget(token) },
-			}, log, accounts.Routes, servers.Routes, network.Routes, vps.Routes)
+			}, log, accounts.Routes, servers.Routes, network.Routes, vps.Routes,
+				inventory.Routes, devices.Routes, pxe.Routes, agents.Routes, comments.Routes, branding.Routes, system.Routes)
 			return err
 		},
 		// API keys made through e24cloud's API open the world they were made in, for

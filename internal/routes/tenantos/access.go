@@ -143,6 +143,11 @@ func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		c.Set(keyCaller, who)
+		if p.Hooks.Authorize != nil {
+			if err := p.Hooks.Authorize(c, who); err != nil {
+				return err
+			}
+		}
 		cw := &capture{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = cw
 		err = h(c)

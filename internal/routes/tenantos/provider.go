@@ -36,9 +36,15 @@ type Config struct {
 // and hooks to the provider.
 type Group func(p *Provider) map[string]echo.HandlerFunc
 
-// Hooks are what one group does for another: the servers group creates and destroys VMs
-// through the VPS group.
+// Hooks are what one group does for another, or for the core: the servers group creates
+// and destroys VMs through the VPS group; the accounts group says what a role may call.
 type Hooks struct {
+	// Authorize refuses (with an error, usually ErrForbidden) a call the acting user's role
+	// does not allow; it runs before every handler. Nil allows everything.
+	Authorize func(c echo.Context, who *Caller) error
+	// Extra registers routes outside the document (see provider.Extra): the hardware
+	// detection script and its callback. find resolves a token of a scope to its world.
+	Extra []func(e *echo.Echo, find func(token, scope string) (*world.World, bool))
 	// CreateVM makes the VM of a POST /api/servers with servertype vm (or a vpsplan) in tx:
 	// it places it on a node, stores it and queues its provisioning.
 	CreateVM func(c echo.Context, tx *Tx, s *Server, planID int64, overrides map[string]any) error
@@ -81,6 +87,13 @@ func New(fixtures fs.FS, cfg Config, log *slog.Logger, groups ...Group) (*Provid
 // Handlers implements provider.Provider: every operation of the groups, each behind the
 // wrapper that finds who the request acts as.
 func (p *Provider) Handlers() map[string]echo.HandlerFunc { return p.handlers }
+
+// ExtraRoutes implements provider.Extra with the routes the groups add.
+func (p *Provider) ExtraRoutes(e *echo.Echo, find func(token, scope string) (*world.World, bool)) {
+	for _, add := range p.Hooks.Extra {
+		add(e, find)
+	}
+}
 
 // ForgetWorld implements provider.WorldForgetter: the world's access log goes.
 func (p *Provider) ForgetWorld(id string) { p.access.forget(id) }

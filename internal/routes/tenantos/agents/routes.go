@@ -1,0 +1,13 @@
+// Package agents is the Tenantos operations on remote agents, their assignments and IPMI KVM ISOs.
+package agents
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/routes/tenantos"
+)
+
+// Routes is the group's route table: one handler per operation, named after it.
+func Routes(p *tenantos.Provider) map[string]echo.HandlerFunc {
+	return map[string]echo.HandlerFunc{}
+}

@@ -1,0 +1,13 @@
+// Package branding is the Tenantos operations on brands: white-label domains with texts, colours and logos.
+package branding
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/routes/tenantos"
+)
+
+// Routes is the group's route table: one handler per operation, named after it.
+func Routes(p *tenantos.Provider) map[string]echo.HandlerFunc {
+	return map[string]echo.HandlerFunc{}
+}

@@ -1,0 +1,13 @@
+// Package inventory is the Tenantos operations on inventory components and custom fields, a server's inventory and hardware summary, and hardware detection.
+package inventory
+
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/routes/tenantos"
+)
+
+// Routes is the group's route table: one handler per operation, named after it.
+func Routes(p *tenantos.Provider) map[string]echo.HandlerFunc {
+	return map[string]echo.HandlerFunc{}
+}

@@ -56,12 +56,6 @@ type Provider interface {
 	Runners() map[string]world.Runner
 }
 
-// Partial is implemented by a provider whose document names operations it does not route
-// yet: they answer as unknown routes do, and the router accepts them without a handler.
-type Partial interface {
-	Unrouted() []string
-}
-
 // WorldForgetter is implemented by a provider that keeps something of a world outside the
 // store (in memory): it forgets it when the world is reset or removed.
 type WorldForgetter interface {

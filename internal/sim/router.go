@@ -20,11 +20,7 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		return nil, fmt.Errorf("%s: %w", p.Name(), err)
 	}
 	handlers := p.Handlers()
-	var unrouted []string
-	if partial, ok := p.(provider.Partial); ok {
-		unrouted = partial.Unrouted()
-	}
-	if err := matchHandlers(p.Name(), ops, handlers, unrouted); err != nil {
+	if err := matchHandlers(p.Name(), ops, handlers); err != nil {
 		return nil, err
 	}
 	e := echo.New()
@@ -57,9 +53,6 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		x.ExtraRoutes(e, s.worlds.Find)
 	}
 	for _, op := range ops {
-		if handlers[op.ID] == nil {
-			continue // unrouted: answered as an unknown route
-		}
 		h := s.pipeline(p, op, handlers[op.ID])
 		for _, path := range append([]string{op.EchoPath}, op.Aliases...) {
 			e.Add(op.Method, p.BasePath()+path, h)
@@ -68,17 +61,13 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 	return e, nil
 }
 
-// matchHandlers insists that the document and the route table name the same operations,
-// but for those the provider says it does not route yet.
-func matchHandlers(name string, ops []*openapi.Operation, handlers map[string]echo.HandlerFunc, unrouted []string) error {
-	inSpec, later := map[string]bool{}, map[string]bool{}
-	for _, id := range unrouted {
-		later[id] = true
-	}
+// matchHandlers insists that the document and the route table name the same operations.
+func matchHandlers(name string, ops []*openapi.Operation, handlers map[string]echo.HandlerFunc) error {
+	inSpec := map[string]bool{}
 	var missing, extra []string
 	for _, op := range ops {
 		inSpec[op.ID] = true
-		if handlers[op.ID] == nil && !later[op.ID] {
+		if handlers[op.ID] == nil {
 			missing = append(missing, op.ID)
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 
 	"github.com/labstack/echo/v4"
@@ -99,6 +100,14 @@ func New(opts Options) (*Simulator, error) {
 			tn, err = tenantos.New(fx, tenantos.Config{
 				Alias:  func(token string, w *world.World) error { return s.worlds.Alias(token, w, tenantos.Name) },
 				Forget: func(token string) error { return s.worlds.Forget(token) },
+				// Secrets of routes outside the document (the hardware-detection callback):
+				// scopes of Tenantos' own, never Everything or a provider's name.
+				AliasScoped: func(token string, w *world.World, scope string) error {
+					if !strings.HasPrefix(scope, tenantos.Name+"-") {
+						return fmt.Errorf("tenantos: scope %q is not one of the provider's own", scope)
+					}
+					return s.worlds.Alias(token, w, scope)
+				},
 			}, log, accounts.Routes, servers.Routes, network.Routes, vps.Routes,
 				inventory.Routes, devices.Routes, pxe.Routes, agents.Routes, comments.Routes, branding.Routes, system.Routes)
 			return err

@@ -300,6 +300,13 @@ func (g *gen) buildComponents() {
 				}
 			}
 		}
+		if extra := extraFields[c.name]; extra != nil {
+			g.note("added: %s fields the vendor's examples do not show (extraFields)", c.name)
+			props := out.child("properties")
+			for _, f := range extra {
+				props.set(f.name, mustJSON(f.schema))
+			}
+		}
 		g.schemas.set(c.name, out)
 		g.compExample[c.name] = clone(vals[0].v)
 	}
@@ -591,7 +598,7 @@ func (g *gen) responses(o op, body, query bool) *obj {
 	if body {
 		out.set("413", responseRef("TooLarge"))
 	}
-	if body || query || o.id == "runServerPowerAction" {
+	if _, ok := unprocessable[o.id]; body || query || ok {
 		out.set("422", responseRef("Unprocessable"))
 	}
 	if a.kind == "file" {

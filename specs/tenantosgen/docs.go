@@ -248,6 +248,10 @@ func fieldDoc(id, where string) string {
 // exampleOverrides replace the vendor's Faker values where they make no sense to the
 // simulator or break the field's own rules ("operationId field.path").
 var exampleOverrides = map[string]any{
+	"createPxeProfile default_run_scripts":          []any{num(1)},
+	"updatePxeProfile default_run_scripts":          []any{num(1)},
+	"createPxeProfile default_disklayout_template":  num(1),
+	"updatePxeProfile default_disklayout_template":  num(1),
 	"createServer hostname":                         "server-002.example.com",
 	"createServer servername":                       "server-002",
 	"createServer description":                      "Web server",
@@ -346,6 +350,13 @@ var fieldTypes = map[string]string{
 	"createServerBackup options":        "",
 	"createServerSnapshot options":      "",
 	"updateRdnsProvider data":           "",
+	"createBackupStorage configuration": "", // an object of access details, as GET shows it
+	// The vendor's own example sends the custom fields' ids as numbers ([1, 3]).
+	"createInventoryComponent customfieldsRelations[]": "integer",
+	"updateInventoryComponent customfieldsRelations[]": "integer",
+	// Script ids, which the profile's own answer shows as numbers (default_run_scripts: [1]).
+	"createPxeProfile default_run_scripts[]": "integer",
+	"updatePxeProfile default_run_scripts[]": "integer",
 }
 
 // bodyDocs describe some request bodies as a whole.
@@ -396,6 +407,16 @@ var optional = map[string][]string{
 	"createSubnet":        {"cidr", "netmask"}, // one of the two (catalog §2.8)
 }
 
+// extraFields are fields of components that the vendor's examples do not show but the
+// panel's answers carry, as JSON schemas: a comment lists the files attached to it (their
+// ids are what GET /api/files/{fileId}/download takes; the vendor documents attachments on
+// create and the download, never where a client finds a file's id).
+var extraFields = map[string][]struct{ name, schema string }{
+	"Comment": {{"files", `{"type": "array", "description": "The files attached to the comment.", "items": {"type": "object",
+		"additionalProperties": false, "properties": {"id": {"type": "integer"}, "filename": {"type": "string"},
+		"filesize": {"type": "integer"}, "mimetype": {"type": "string"}, "created_at": {"type": "string"}}}}`}},
+}
+
 // responseTypes set the type of answer fields (as "Component.field") whose examples show
 // one value of a wider type: a balancer plan's priorities and reserves are fractions in
 // places (ramPriority 1.5) and its limits and patterns may be unset (null).
@@ -410,4 +431,8 @@ var responseTypes = map[string]string{
 	"BalancerPlan.vmMaxAmount":              "integer",
 	"BalancerPlan.nodeMustMatchRegex":       "string",
 	"BalancerPlan.nodeMustNotMatchRegex":    "string",
+	// Unset until the first backup ran, or while a backup run has not ended.
+	"BackupStorage.last_backup_date":    "string",
+	"BackupStorage.last_status_message": "string",
+	"SystemBackup.end_date":             "string",
 }

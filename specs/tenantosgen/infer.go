@@ -40,6 +40,7 @@ var openPaths = []struct{ path, why string }{
 	{"ExternalProvider.meta", "Settings particular to the kind of provider."},
 	{"NetworkDevice.meta", "Settings of the device ({cachePorts: true}, …); [] when none."},
 	{"NetworkDevice.statusCache", "The last status poll: {content, time}, or [] before the first poll."},
+	{"getNetworkDeviceExtendedDetails.result.meta", "Settings of the device ({cachePorts: true}, …); [] when none."},
 	{"User.prefs", "Interface preferences; [] when none."},
 	{"CurrentUser.prefs", "Interface preferences; [] when none."},
 	{"AliasUser.prefs", "Interface preferences; [] when none."},
@@ -56,6 +57,26 @@ var openPaths = []struct{ path, why string }{
 	{"runNetworkDeviceAction.result", "The answer depends on the action; getFeatures answers the actions and their fields."},
 	{"runServerConnectionAction.result", "The answer depends on the action; getSupportedActions answers {powerActions}."},
 	{"getSubnetRdnsAssignment", "The vendor documents only {}; the shape is not known."},
+}
+
+// extraProperties are properties of inferred response objects, by schema path, that the
+// vendor's examples do not show but the panel's answers carry, as JSON schemas.
+var extraProperties = map[string][]struct{ name, schema string }{
+	// With advanced management (SSH), a switch's details carry its interfaces with their VLANs
+	// and the switch's VLANs: what the VLAN actions change. Tenantos' own VLAN automation
+	// listener reads extendedDetails.interfaces[].vlans[] (isAccessVlan, isNativeVlan), by the
+	// interface's name (shor0814/tenantosVLANAutomation).
+	"getNetworkDeviceExtendedDetails.result.extendedDetails": {
+		{"interfaces", `{"type": "array", "description": "The switch's interfaces and their VLANs (advanced management only).",
+			"items": {"type": "object", "additionalProperties": false, "properties": {"id": {"type": "integer"},
+			"name": {"type": "string"}, "description": {"type": "string"}, "portAdminStatus": {"type": "string"},
+			"mode": {"type": "string"}, "vlans": {"type": "array", "items": {"type": "object", "additionalProperties": false,
+			"properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "isAccessVlan": {"type": "boolean"},
+			"isNativeVlan": {"type": "boolean"}, "isTrunkVlan": {"type": "boolean"}}}}}}}`},
+		{"vlans", `{"type": "array", "description": "The switch's VLANs (advanced management only).",
+			"items": {"type": "object", "additionalProperties": false, "properties": {"id": {"type": "integer"},
+			"name": {"type": "string"}, "l3Ips": {"type": "array", "items": {"type": "string"}}}}}`},
+	},
 }
 
 // openPath tells whether a path is left open, and why.
@@ -175,6 +196,10 @@ func (g *gen) infer(vals []located, path, self string) *obj {
 		}
 		for _, k := range keys {
 			props.set(k, g.infer(byKey[k], path+"."+k, self))
+		}
+		for _, f := range extraProperties[path] {
+			g.note("added: %s.%s, which the vendor's examples do not show (extraProperties)", path, f.name)
+			props.set(f.name, mustJSON(f.schema))
 		}
 		s.set("properties", props)
 	case "array":

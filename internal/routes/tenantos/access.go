@@ -125,8 +125,9 @@ func (w *capture) Write(b []byte) (int, error) {
 func (w *capture) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // handle wraps every operation's handler: it finds who the request acts as, runs the
-// handler, records the call in the access log and, at most once a minute of the world's
-// clock, the token's last use.
+// handler (its answer through the filter Authorize set, if any: see access_core.go), records
+// the call in the access log and, at most once a minute of the world's clock, the token's
+// last use.
 func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		w := provider.World(c)
@@ -150,10 +151,12 @@ func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
 		}
 		cw := &capture{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = cw
+		fb := startFilter(c) // nil unless Authorize set an answer filter
 		err = h(c)
 		if err != nil && !c.Response().Committed {
 			p.WriteError(c, err)
 		}
+		fb.finish()
 		req := c.Request()
 		now := w.Now()
 		p.access.add(w.ID, Access{UserID: who.Real.ID, Request: Clip(string(provider.Input(c).BodyJSON), accessBodySize),

@@ -15,12 +15,15 @@ import (
 )
 
 // Caller is who a request acts as: the user its token belongs to (the world's own token is
-// the administrator's), or the user it impersonates.
+// the administrator's), or the user it impersonates. An alias user (shared access) acts as
+// the account it shares: User is that account, Alias the alias user, whose alias role and
+// assignments limit what it may reach (the accounts group's access rules).
 type Caller struct {
 	User  *User  // acting user
 	Real  *User  // the token's own user
 	Token *Token // nil for the world's own token
 	Hash  string // sha256 of the token (sessions are kept by it)
+	Alias *User  // the alias user acting for User, nil for anyone else
 }
 
 // Admin reports whether the acting user is an administrator.
@@ -43,7 +46,7 @@ const ImpersonateHeader = "impersonateUserId"
 // resolveCaller finds who the request acts as: the token's user (refused when the token's or
 // the user's allowedHosts do not list the client's address, or the account is disabled),
 // then the user it impersonates, through the header or a session started with
-// /api/impersonate/{id}/start.
+// /api/impersonate/{id}/start; an alias user then acts as the account it shares (Alias).
 func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (*Caller, error) {
 	token := p.Credential(c.Request())
 	out := &Caller{Hash: HashToken(token)}
@@ -89,6 +92,16 @@ func (p *Provider) resolveCaller(c echo.Context, tx *state.Tx, w *world.World) (
 			return nil, ErrForbidden
 		}
 		out.User = other
+	}
+	if out.User.SharedUserID != nil {
+		shared, err := Users.Get(tx, *out.User.SharedUserID)
+		if err != nil {
+			return nil, ErrUnauthenticated
+		}
+		if shared.AccountStatus == "disabled" {
+			return nil, apierr.Forbidden("The account is disabled.")
+		}
+		out.Alias, out.User = out.User, shared
 	}
 	return out, nil
 }

@@ -292,7 +292,7 @@ func (p *Provider) Seed(tx *state.Tx) error {
 			return err
 		}
 	}
-	return nil
+	return p.runSeeders(tx)
 }
 
 // SaveNewUser stores a user with its username index; a taken username is refused.

@@ -194,6 +194,10 @@ type Server struct {
 	VM       *VM             `json:"vm,omitempty"`
 	Created  time.Time       `json:"created"`
 	Updated  time.Time       `json:"updated"`
+
+	// HardwareCollect is set while a hardware-detection command (inventory group) awaits its
+	// callback (hardwarecollectRunning).
+	HardwareCollect bool `json:"hardwareCollect,omitempty"`
 }
 
 // Traffic is the bandwidth a server used, in GB, and its last rate in Mbit/s.

@@ -12,7 +12,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
-	"sort"
 
 	"github.com/labstack/echo/v4"
 
@@ -30,6 +29,11 @@ type Config struct {
 	// registry, set by sim.New). When nil, created tokens are kept but reach no world.
 	Alias  func(token string, w *world.World) error
 	Forget func(token string) error
+	// AliasScoped makes token a way into world w for scope only, a scope of the provider's
+	// own ("tenantos-<purpose>", refused otherwise): a secret that a route outside the
+	// document resolves with its find (see Hooks.Extra), and that opens nothing else, not
+	// the API. Forget drops it. When nil, such secrets reach no world.
+	AliasScoped func(token string, w *world.World, scope string) error
 }
 
 // Group is a group of operations: it returns its handlers by operationId, and may add jobs
@@ -63,6 +67,10 @@ type Provider struct {
 	access   accessLog
 	jobs     map[string]JobFunc
 	handlers map[string]echo.HandlerFunc
+	// seeders and serverCleanups are what the groups add to a new world and to a server's
+	// deletion, by group name.
+	seeders        map[string]Seeder
+	serverCleanups map[string]ServerCleanup
 }
 
 // New loads the Tenantos document and fixtures and puts the groups of operations together.
@@ -75,7 +83,8 @@ func New(fixtures fs.FS, cfg Config, log *slog.Logger, groups ...Group) (*Provid
 	if err != nil {
 		return nil, err
 	}
-	p := &Provider{Base: base, Fx: fx, Cfg: cfg, jobs: map[string]JobFunc{}, handlers: map[string]echo.HandlerFunc{}}
+	p := &Provider{Base: base, Fx: fx, Cfg: cfg, jobs: map[string]JobFunc{}, handlers: map[string]echo.HandlerFunc{},
+		seeders: map[string]Seeder{}, serverCleanups: map[string]ServerCleanup{}}
 	for _, g := range groups {
 		for id, h := range g(p) {
 			p.handlers[id] = p.handle(h)
@@ -109,24 +118,4 @@ func (p *Provider) Unauthorized(c echo.Context) error {
 // Runners implements provider.Provider.
 func (p *Provider) Runners() map[string]world.Runner {
 	return map[string]world.Runner{taskKind: p.runTask}
-}
-
-// Later are the tags of the document whose operations the groups do not route yet.
-var Later = []string{"Brands", "Files", "Inventory", "Network Devices", "Others", "PXE Basic Operations", "PXE Disklayouts",
-	"PXE Profiles", "PXE Scripts", "PXE Windows Profiles", "Remote Agents", "Server BMC User Management", "Server Comments",
-	"Server Connections", "Server Inventory", "Server Network Management", "System Backups", "System Settings"}
-
-// Unrouted implements provider.Partial: the operations of the document no group handles;
-// they answer as routes Laravel does not know (404). A test holds them to the Later tags.
-func (p *Provider) Unrouted() []string {
-	var out []string
-	for _, item := range p.Spec().Paths.Map() {
-		for _, op := range item.Operations() {
-			if p.handlers[op.OperationID] == nil {
-				out = append(out, op.OperationID)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
 }

@@ -165,7 +165,7 @@ func ViewServer(tx *state.Tx, viewer *User, s *Server) (*ServerView, error) {
 		PowerProvider:   powerProvider{Type: s.PowerType, SupportedFeatures: List(s.SupportedFeatures)},
 		ConsoleProvider: consoleProvider{Type: s.ConsoleType}, Tags: List(s.Tags), Description: s.Description,
 		ReinstallationRunning: Running(s, KindInstall), DiskwipeRunning: Running(s, KindDiskWipe), RescueBootRunning: Running(s, KindRescue),
-		PasswordResetRunning: Running(s, KindPasswordReset), DetailedHardware: s.Hardware, OwnerChain: []OwnerView{},
+		PasswordResetRunning: Running(s, KindPasswordReset), HardwarecollectRunning: Flag(s.HardwareCollect), DetailedHardware: s.Hardware, OwnerChain: []OwnerView{},
 		TypeOfServer: s.TypeOfServer, CachedPowerstatus: s.PowerStatus, BackendDeletable: Flag(s.VM != nil),
 		AssignmentDate: PlainTime(s.AssignedAt), IsExternalServer: Flag(s.External),
 		TrafficStatistics: trafficView{Day: Money(s.Traffic.Day), Week: Money(s.Traffic.Week), Fortnight: Money(s.Traffic.Fortnight),

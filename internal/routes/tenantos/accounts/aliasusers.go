@@ -20,8 +20,9 @@ import (
 // a user the caller manages), and listed and changed only here: GET /api/users leaves them
 // out.
 //
-// Limitation: who a request acts as is the core's (tenantos.CallerOf); a request with an
-// alias user's own token acts as the alias user, who manages nobody but itself.
+// A request with an alias user's own token (or impersonating one) acts as the account it
+// shares (tenantos.Caller: User is that account, Alias the alias user), within what its alias
+// role allows and the servers its assignments give it (the access rules of authorize.go).
 
 var errAliasNotFound = apierr.NotFound("Alias user not found.")
 

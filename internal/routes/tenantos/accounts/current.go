@@ -29,14 +29,20 @@ type currentUserView struct {
 }
 
 // getCurrentUser answers the user the request acts as (the token's, or the one it
-// impersonates), bare, without the envelope, as the vendor documents it. Its sshkeys are the
+// impersonates; an alias user itself, with the permissions it has in the account it
+// shares), bare, without the envelope, as the vendor documents it. Its sshkeys are the
 // user's SSH keys (the vendor's example has none, so their shape is the SSH key object's);
 // its permissions are what the user holds (an administrator every permission of the
 // catalogue); currentIp is the client's address (or the impersonateClientIp header's).
 func (g *group) getCurrentUser(c echo.Context) error {
 	var out currentUserView
 	err := provider.World(c).View(func(tx *state.Tx) error {
-		u := actor(c)
+		u, perms := actor(c), []string(nil)
+		if who := tenantos.CallerOf(c); who.Alias != nil {
+			u, perms = who.Alias, aliasPermissions(tx, who)
+		} else {
+			perms = effectivePermissions(tx, u)
+		}
 		keys, err := userKeys(tx, u.ID)
 		if err != nil {
 			return err
@@ -45,7 +51,7 @@ func (g *group) getCurrentUser(c echo.Context) error {
 		out = currentUserView{ID: u.ID, Name: u.Name, Timezone: u.Timezone, DatetimeFormat: u.DatetimeFormat, Darkmode: s.Darkmode,
 			SSHKeys: []sshKeyView{}, Prefs: prefsOf(s), CurrentIP: tenantos.ClientIP(c), Language: u.Language,
 			IsSharedAccess: u.SharedUserID != nil, SharedUserID: u.SharedUserID, RealOrSharedUserID: u.ID,
-			Permissions: effectivePermissions(tx, u)}
+			Permissions: perms}
 		if u.SharedUserID != nil {
 			out.RealOrSharedUserID = *u.SharedUserID
 		}

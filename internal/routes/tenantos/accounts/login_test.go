@@ -126,9 +126,11 @@ func TestImpersonationSession(t *testing.T) {
 		t.Fatal("stop did not end the session")
 	}
 	c3 := e.client(e.token(customer))
+	// An end user's role does not hold users.impersonate: refused whoever it names.
 	c3.Do("GET", "/impersonate/4/start", nil).Expect(t, 403)
-	c3.Do("GET", "/impersonate/99/start", nil).Expect(t, 404)
+	c3.Do("GET", "/impersonate/99/start", nil).Expect(t, 403)
 	c2 := e.client(e.token(reseller))
+	c2.Do("GET", "/impersonate/99/start", nil).Expect(t, 404)
 	c2.Do("GET", "/impersonate/4/start", nil).Expect(t, 200)
 	if c2.Do("GET", "/user", nil).Expect(t, 200).Int("id") != subcustomer {
 		t.Fatal("the reseller does not act as its customer")

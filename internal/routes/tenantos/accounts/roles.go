@@ -267,7 +267,7 @@ func (k roleOps) create(c echo.Context) error {
 	var out any
 	err := provider.World(c).Update(func(tx *state.Tx) error {
 		a := actor(c)
-		if a.SharedUserID != nil || (!k.alias && !mayOwnUsers(a)) {
+		if isAlias(c) || a.SharedUserID != nil || (!k.alias && !mayOwnUsers(a)) {
 			return tenantos.ErrForbidden
 		}
 		owner := a.ID

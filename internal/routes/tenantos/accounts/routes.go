@@ -10,6 +10,9 @@
 //     but the default end-user role 3); end users are refused with 403.
 //   - Refusals of a record's state (deleting oneself, the first administrator, a role still
 //     assigned) are 409; bad input is Laravel's 422 naming the field.
+//   - What a role allows, for every operation of the document, is the access rules of
+//     authorize.go: an operation's permission (operations.go), update fields and output
+//     fields (apiOutput permissions), alias users' shared access.
 package accounts
 
 import (
@@ -23,9 +26,12 @@ type group struct {
 	p *tenantos.Provider
 }
 
-// Routes is the group's route table: one handler per operation, named after it.
+// Routes is the group's route table: one handler per operation, named after it. It also sets
+// the provider's access rules (authorize.go) and the default roles' permissions.
 func Routes(p *tenantos.Provider) map[string]echo.HandlerFunc {
 	g := &group{p: p}
+	p.Hooks.Authorize = g.authorize
+	p.AddSeeder("accounts", seedRoles)
 	return map[string]echo.HandlerFunc{
 		// Users
 		"startImpersonation":           g.startImpersonation,

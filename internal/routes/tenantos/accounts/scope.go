@@ -16,8 +16,12 @@ import (
 	"github.com/panelsim/panelsim/internal/state"
 )
 
-// actor is the user the request acts as.
+// actor is the user the request acts as (for an alias user, the account it shares).
 func actor(c echo.Context) *tenantos.User { return tenantos.CallerOf(c).User }
+
+// isAlias reports whether an alias user makes the request: it may not make roles nor alias
+// users of its own (nor, through its role, whatever its alias role lacks).
+func isAlias(c echo.Context) bool { return tenantos.CallerOf(c).Alias != nil }
 
 // managedUser loads user id for actor: a user actor does not manage is answered as one that
 // does not exist.

@@ -203,7 +203,8 @@ func (g *group) getUser(c echo.Context) error {
 // createUser creates a user below the caller (or below root_owner, a user the caller manages
 // that may have sub-users), with role_id (default 3, the end-user role). A taken username or
 // email, a role the caller may not give and a short password are refused with 422 and
-// nothing is stored.
+// nothing is stored. Time zone, date format and language not sent are the panel's defaults
+// (the global settings default_timezone, default_datetime_format and default_language).
 func (g *group) createUser(c echo.Context) error {
 	out, err := g.newUser(c, false)
 	if err != nil {
@@ -236,7 +237,7 @@ func (g *group) newUser(c echo.Context, alias bool) (any, error) {
 	err = provider.World(c).Update(func(tx *state.Tx) error {
 		a := actor(c)
 		if alias {
-			if a.SharedUserID != nil {
+			if isAlias(c) || a.SharedUserID != nil {
 				return tenantos.ErrForbidden
 			}
 		} else if !mayOwnUsers(a) {
@@ -271,8 +272,10 @@ func (g *group) newUser(c echo.Context, alias bool) (any, error) {
 			return err
 		}
 		u := &tenantos.User{ID: id, Name: strings.TrimSpace(*in.Name), Username: strings.TrimSpace(*in.Username),
-			PasswordHash: pre.hash, RoleID: roleID, RootOwner: owner.ID, AccountStatus: "enabled", Timezone: "Europe/Berlin",
-			DatetimeFormat: "DD.MM.YYYY HH:mm:ss", Language: "en-us", Description: in.Description, AllowedHosts: []string{},
+			PasswordHash: pre.hash, RoleID: roleID, RootOwner: owner.ID, AccountStatus: "enabled",
+			Timezone:       tenantos.Setting(tx, "default_timezone", "Europe/Berlin"),
+			DatetimeFormat: tenantos.Setting(tx, "default_datetime_format", "DD.MM.YYYY HH:mm:ss"),
+			Language:       tenantos.Setting(tx, "default_language", "en-us"), Description: in.Description, AllowedHosts: []string{},
 			Created: tx.Now}
 		if alias {
 			u.SharedUserID = &owner.ID

@@ -202,7 +202,8 @@ func TestDeleteUser(t *testing.T) {
 
 	e.as(x, "DELETE", fmt.Sprintf("/users/%d", x), nil).Expect(t, 409)
 	e.c.Do("DELETE", "/users/1", nil).Expect(t, 409)
-	e.as(customer, "DELETE", fmt.Sprintf("/users/%d", x), nil).Expect(t, 404)
+	e.as(customer, "DELETE", fmt.Sprintf("/users/%d", x), nil).Expect(t, 403) // an end user's role cannot delete users
+	e.as(subcustomer, "GET", fmt.Sprintf("/users/%d", x), nil).Expect(t, 404)
 	e.as(reseller, "DELETE", fmt.Sprintf("/users/%d", x), nil).Expect(t, 200)
 
 	e.c.Do("GET", fmt.Sprintf("/users/%d", x), nil).Expect(t, 404)
@@ -247,8 +248,17 @@ func TestCurrentUser(t *testing.T) {
 	}
 	e.c.Do("POST", "/users/3/sshkeys", map[string]any{"name": "laptop", "pubkey": pubkey}).Expect(t, 200)
 	res = e.as(customer, "GET", "/user", nil).Expect(t, 200)
-	if res.Int("id") != customer || res.String("name") != "Shanel Mayer" || res.Len("sshkeys") != 1 || res.Len("permissions") != 0 {
+	if res.Int("id") != customer || res.String("name") != "Shanel Mayer" || res.Len("sshkeys") != 1 {
 		t.Fatalf("customer: %v", res)
+	}
+	// The default end-user role's permissions: what its sets hold, nothing of a reseller's.
+	perms := map[string]bool{}
+	for i := 0; i < res.Len("permissions"); i++ {
+		perms[res.String("permissions", i)] = true
+	}
+	if !perms["servers.index"] || !perms["servers.power.setPowerOn"] || !perms["servers.apiOutput.param.hostname"] ||
+		perms["users.store"] || perms["system.version"] {
+		t.Fatalf("customer's permissions: %v", res)
 	}
 	res = e.c.Do("GET", "/user", nil, "impersonateClientIp", "203.0.113.9").Expect(t, 200)
 	if res.String("currentIp") != "203.0.113.9" {

@@ -2,6 +2,7 @@ package servers
 
 import (
 	"fmt"
+	"net"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -16,7 +17,9 @@ import (
 // server's state.
 //
 // Understood: chassis status, [chassis] power status|on|off|cycle|reset|soft, chassis bootdev
-// <device>, mc info, mc reset cold|warm, sdr [list] and sensor [list]. The power commands act
+// <device>, mc info, mc reset cold|warm, sdr [list], sensor [list], user list [channel] and
+// user summary (the BMC's user slots, as the devices group's BMC user operations keep them)
+// and lan print [channel] (the address of the server's IPMI connection). The power commands act
 // as the power methods do (the power changes at once, the cached status follows). Anything
 // else answers ipmitool's "Invalid command" text with status 200, as the panel passes the
 // tool's output on.
@@ -48,6 +51,11 @@ func (g *group) executeBmcCommand(c echo.Context) error {
 			return tenantos.Invalid("command", "The server has no IPMI connection to run the command on.")
 		}
 		text, method, params := g.ipmitool(s, cmd)
+		if t, ok, err := g.ipmitoolState(tx, s, cmd); err != nil {
+			return err
+		} else if ok {
+			text, method, params = t, "", ""
+		}
 		if method != "" {
 			if s.Install != nil && s.Install.Running && changesPower(method) {
 				return apierr.Conflict("The server is busy with a provisioning task.")
@@ -160,4 +168,61 @@ func (g *group) sensors(s *tenantos.Server) string {
 	}
 	return strings.Join([]string{row("CPU Temp", fmt.Sprintf("%d degrees C", cpu), "ok"), row("System Temp", fmt.Sprintf("%d degrees C", sys), "ok"),
 		row("FAN1", fmt.Sprintf("%d RPM", fan), "ok"), row("PS1 Input Power", fmt.Sprintf("%d Watts", watts), "ok")}, "\n")
+}
+
+// ipmitoolState answers the commands that read the BMC's records rather than the server:
+// user list, user summary and lan print; ok is false for any other command.
+func (g *group) ipmitoolState(tx *tenantos.Tx, s *tenantos.Server, cmd string) (text string, ok bool, err error) {
+	w := strings.Fields(cmd)
+	if len(w) == 0 {
+		return "", false, nil
+	}
+	switch w[0] {
+	case "user":
+		b, err := tenantos.BMCs.Get(tx, s.ID)
+		if err != nil {
+			return "Get User Access command failed (channel 1, user 1)", true, nil
+		}
+		sub := ""
+		if len(w) > 1 {
+			sub = w[1]
+		}
+		switch sub {
+		case "list":
+			return tenantos.IpmitoolUserList(b), true, nil
+		case "summary":
+			return tenantos.IpmitoolUserSummary(b), true, nil
+		}
+		return "User Commands:\n\t\tsummary      [<channel number>]\n\t\tlist         [<channel number>]", true, nil
+	case "lan":
+		if len(w) < 2 || w[1] != "print" {
+			return "LAN Commands:\n\t\tprint [<channel number>]", true, nil
+		}
+		conn, err := tenantos.IPMIConnection(tx, s.ID)
+		if err != nil {
+			return "", false, err
+		}
+		addr := ""
+		if conn != nil {
+			addr = conn.MetaString("ip")
+		}
+		return lanPrint(addr, g.p.Faker("bmc-mac", s.ID).MacAddress()), true, nil
+	}
+	return "", false, nil
+}
+
+// lanPrint is ipmitool's lan print of a BMC at addr (a /24 with its .1 as gateway).
+func lanPrint(addr, mac string) string {
+	gw := "0.0.0.0"
+	if ip := net.ParseIP(addr).To4(); ip != nil {
+		gw = fmt.Sprintf("%d.%d.%d.1", ip[0], ip[1], ip[2])
+	} else {
+		addr = "0.0.0.0"
+	}
+	return "Set in Progress         : Set Complete\nAuth Type Support       : NONE MD2 MD5 PASSWORD\n" +
+		"IP Address Source       : Static Address\nIP Address              : " + addr + "\n" +
+		"Subnet Mask             : 255.255.255.0\nMAC Address             : " + strings.ToLower(mac) + "\n" +
+		"SNMP Community String   : public\nDefault Gateway IP      : " + gw + "\n" +
+		"802.1q VLAN ID          : Disabled\nRMCP+ Cipher Suites     : 1,2,3,6,7,8,11,12\n" +
+		"Cipher Suite Priv Max   : XaaaXXaaaXXaaXX"
 }

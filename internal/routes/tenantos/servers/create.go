@@ -31,13 +31,14 @@ type createInput struct {
 	} `json:"ipassignments"`
 }
 
-// serverConfig is what the config object of a create says of the server's connections. Only
-// what changes the server's behaviour is kept: whether its power, console and PXE go through
-// its IPMI, and the remote agent it is reached through. The BMC's address and credentials
-// are not kept (no operation of the simulator shows them).
+// serverConfig is what the config object of a create says of the server's connections: the
+// remote agent it is reached through, its IPMI (address and credentials) and whether its
+// power and console go through it, its PXE boot and DHCP (the MAC address it boots from).
 type serverConfig struct {
 	AgentID         int64  `json:"agentId"`
 	IpmiIP          string `json:"ipmi_ip"`
+	IpmiUser        string `json:"ipmi_user"`
+	IpmiPassword    string `json:"ipmi_password"`
 	PxeMac          string `json:"pxe_mac"`
 	EnablePxe       *bool  `json:"enable_pxe"`
 	EnableConsole   *bool  `json:"enable_ipmi_console"`
@@ -83,8 +84,9 @@ func readOverrides(raw json.RawMessage) (map[string]any, error) {
 // Decisions where the documentation is silent:
 //   - Administrators and resellers may add servers; end users may not (403). The owner is
 //     user_id (a user the caller manages, else 422), or the caller when user_id is 0 or absent.
-//   - A dedicated server's power, console and reinstallation come from its connections
-//     (config). With an IPMI connection (ipmi_ip given, or enable_ipmi_powermanagement) the
+//   - A dedicated server's power, console and reinstallation come from its connections,
+//     which config makes (see applyConfig; the devices group manages them afterwards). With an
+//     IPMI connection (ipmi_ip given, or enable_ipmi_powermanagement) the
 //     power provider is ipmi with the features of p.Fx.PowerFeatures["ipmi"]; with
 //     enable_ipmi_console (default: on when there is an IPMI connection) the console is ipmi;
 //     with PXE (pxe_mac given, or enable_pxe) it is reinstalled over PXE. Without config the
@@ -144,8 +146,13 @@ func (g *group) createServer(c echo.Context) error {
 			ReinstallationProvider: "none", PowerType: "none", SupportedFeatures: []string{}, ConsoleType: "none",
 			Tags: cleanTags(in.Tags), Description: in.Description, Power: "online", PowerStatus: "unknown",
 			Hardware: json.RawMessage("{}"), Created: now, Updated: now}
-		if cfg != nil {
-			g.applyConfig(s, cfg)
+		if cfg != nil && cfg.AgentID > 0 {
+			s.AgentID = cfg.AgentID
+		}
+		if cfg != nil && !vm {
+			if err := g.applyConfig(tx, s, cfg); err != nil {
+				return err
+			}
 		}
 		if vm {
 			if _, err := tenantos.VpsPlans.Get(tx, in.VpsPlan); err != nil {
@@ -193,23 +200,38 @@ func (g *group) createServer(c echo.Context) error {
 	return tenantos.OK(c, out)
 }
 
-// applyConfig sets what a dedicated server's connections give it.
-func (g *group) applyConfig(s *tenantos.Server, cfg *serverConfig) {
-	if cfg.AgentID > 0 {
-		s.AgentID = cfg.AgentID
-	}
-	ipmi := cfg.IpmiIP != "" || on(cfg.EnablePowerMgmt, false)
-	if ipmi && on(cfg.EnablePowerMgmt, true) {
-		s.PowerType = "ipmi"
-		s.SupportedFeatures = append([]string{}, g.p.Fx.PowerFeatures["ipmi"]...)
-		s.PowerStatus = s.Power
-	}
-	if ipmi && on(cfg.EnableConsole, true) {
-		s.ConsoleType = "ipmi"
+// applyConfig makes the connections config asks for (the caller stores s): an IPMI
+// connection when ipmi_ip is given or enable_ipmi_powermanagement is on, used for power
+// management unless enable_ipmi_powermanagement is off and as remote console unless
+// enable_ipmi_console is off; a PXE connection when enable_pxe is on (by default, when
+// pxe_mac is given) and a DHCP connection with pxe_mac. The server's providers then follow
+// its connections (tenantos.Provider.SyncConnections): the IPMI power features, the ipmi
+// console, reinstallation over PXE.
+func (g *group) applyConfig(tx *tenantos.Tx, s *tenantos.Server, cfg *serverConfig) error {
+	if cfg.IpmiIP != "" || on(cfg.EnablePowerMgmt, false) {
+		types := []string{}
+		if on(cfg.EnablePowerMgmt, true) {
+			types = append(types, tenantos.UsePower)
+		}
+		if on(cfg.EnableConsole, true) {
+			types = append(types, tenantos.UseConsole)
+		}
+		meta := map[string]any{"ip": cfg.IpmiIP, "username": cfg.IpmiUser, "password": cfg.IpmiPassword, "javaVersion": "auto", "bmcPort": "623"}
+		if _, err := tenantos.NewConnection(tx, s, cfg.AgentID, tenantos.ConnIPMI, types, meta); err != nil {
+			return err
+		}
 	}
 	if on(cfg.EnablePxe, cfg.PxeMac != "") {
-		s.ReinstallationProvider = "pxe"
+		if _, err := tenantos.NewConnection(tx, s, cfg.AgentID, tenantos.ConnPXE, nil, map[string]any{}); err != nil {
+			return err
+		}
 	}
+	if cfg.PxeMac != "" {
+		if _, err := tenantos.NewConnection(tx, s, cfg.AgentID, tenantos.ConnDHCP, nil, map[string]any{"pxe_mac": cfg.PxeMac}); err != nil {
+			return err
+		}
+	}
+	return g.p.SyncConnections(tx, s)
 }
 
 // freeIP finds the address of the i-th entry of ipassignments and checks that it can be

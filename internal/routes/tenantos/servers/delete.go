@@ -12,7 +12,9 @@ import (
 // once (404 afterwards). Its IPs are released (free again in their subnets), a provisioning
 // run ends (its pending steps find no server and do nothing), and a VM deleted with destroy
 // true is removed from its node through the VPS group's DestroyVM hook; without destroy the
-// VM stays on the hypervisor, as the panel only forgets it.
+// VM stays on the hypervisor, as the panel only forgets it. The groups' records of the server
+// (comments and their files, …) are removed through the cleanups registered with
+// OnServerDeleted, in the same transaction.
 //
 // Decisions where the documentation is silent: end users may not delete servers (403); a
 // server with a task of the task list (a backup or snapshot) pending or running is busy
@@ -56,6 +58,10 @@ func (g *group) deleteServer(c echo.Context) error {
 			if err := tenantos.ReleaseIP(tx, ip, tx.Now); err != nil {
 				return err
 			}
+		}
+		// What other groups keep of the server (comments and their files, …) goes with it.
+		if err := g.p.ServerDeleted(c, tx, s); err != nil {
+			return err
 		}
 		if err := tenantos.Servers.Delete(tx, s.ID); err != nil {
 			return err

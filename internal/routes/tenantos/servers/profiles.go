@@ -31,9 +31,10 @@ type namedRef struct {
 	Name string `json:"name"`
 }
 
-// viewProfile renders a profile with the names of its disk layouts and scripts (ones deleted
-// meanwhile are left out).
-func viewProfile(tx *tenantos.Tx, pr *tenantos.PxeProfile) profileView {
+// viewProfile renders a profile with the names of the disk layouts and scripts it offers for
+// server s and user u (nil: any), as the PXE catalogue's rules say (tenantos.PxeLayoutOffered:
+// ones deleted or disabled meanwhile are left out).
+func viewProfile(tx *tenantos.Tx, pr *tenantos.PxeProfile, s *tenantos.Server, u *tenantos.User) profileView {
 	v := profileView{ID: pr.ID, Name: pr.Name, DiskLayouts: []namedRef{}, Scripts: []namedRef{},
 		IsRescue: tenantos.Flag(pr.Kind == tenantos.KindRescue), IsPasswordResetProfile: tenantos.Flag(pr.Kind == tenantos.KindPasswordReset),
 		Features: map[string]int{"follow_install_progress": tenantos.Flag(pr.FollowProgress), "allow_ssh_keys": tenantos.Flag(pr.AllowSSHKeys),
@@ -41,24 +42,26 @@ func viewProfile(tx *tenantos.Tx, pr *tenantos.PxeProfile) profileView {
 		DefaultDisklayoutTemplate: pr.DefaultDiskLayout, DefaultRunScripts: tenantos.List(pr.DefaultScripts),
 		GroupName: pr.GroupName, GroupLogo: pr.GroupLogo}
 	for _, id := range pr.DiskLayoutIDs {
-		if d, err := tenantos.DiskLayouts.Get(tx, id); err == nil {
+		if d, err := tenantos.DiskLayouts.Get(tx, id); err == nil && tenantos.PxeLayoutOffered(tx, pr, id, s, u) {
 			v.DiskLayouts = append(v.DiskLayouts, namedRef{d.ID, d.Name})
 		}
 	}
 	for _, id := range pr.ScriptIDs {
-		if s, err := tenantos.PxeScripts.Get(tx, id); err == nil {
-			v.Scripts = append(v.Scripts, namedRef{s.ID, s.Name})
+		if sc, err := tenantos.PxeScripts.Get(tx, id); err == nil && tenantos.PxeScriptOffered(tx, pr, id, s, u) {
+			v.Scripts = append(v.Scripts, namedRef{sc.ID, sc.Name})
 		}
 	}
 	return v
 }
 
-// profiles lists the profiles that are not deleted and that keep() accepts, in id order.
-func profiles(tx *tenantos.Tx, keep func(*tenantos.PxeProfile) bool) ([]profileView, error) {
+// profiles lists the profiles offered for server s and user u (nil: any) that keep() accepts,
+// in id order: not deleted, and allowed by the PXE catalogue's rules (tenantos.PxeProfileOffered:
+// not disabled, allowed for the server's type, tags and the user's role).
+func profiles(tx *tenantos.Tx, s *tenantos.Server, u *tenantos.User, keep func(*tenantos.PxeProfile) bool) ([]profileView, error) {
 	out := []profileView{}
 	err := tenantos.PxeProfiles.Each(tx, func(pr *tenantos.PxeProfile) error {
-		if !pr.Deleted && keep(pr) {
-			out = append(out, viewProfile(tx, pr))
+		if tenantos.PxeProfileOffered(tx, pr, s, u) && keep(pr) {
+			out = append(out, viewProfile(tx, pr, s, u))
 		}
 		return nil
 	})
@@ -78,7 +81,7 @@ func (g *group) listInstallProfiles(c echo.Context) error {
 			return err
 		}
 		reinstallable := canReinstall(s)
-		out, err = profiles(tx, func(*tenantos.PxeProfile) bool { return reinstallable })
+		out, err = profiles(tx, s, who.User, func(*tenantos.PxeProfile) bool { return reinstallable })
 		return err
 	})
 	if err != nil {
@@ -100,7 +103,7 @@ func (g *group) listOperatingSystems(c echo.Context) error {
 	var out []profileView
 	err := provider.World(c).View(func(tx *tenantos.Tx) error {
 		var err error
-		out, err = profiles(tx, func(pr *tenantos.PxeProfile) bool { return pr.Kind == tenantos.KindInstall })
+		out, err = profiles(tx, nil, nil, func(pr *tenantos.PxeProfile) bool { return pr.Kind == tenantos.KindInstall })
 		return err
 	})
 	if err != nil {

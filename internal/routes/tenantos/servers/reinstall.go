@@ -50,9 +50,10 @@ type installData struct {
 //     (installs and password resets), not by rescue and disk wipe profiles. (The document
 //     marks it required for every profile, so its validator refuses a body without it
 //     before this handler runs.)
-//   - The profile must exist and not be deleted (422 on profileId); disklayoutId and
-//     runScripts must be among the profile's (422); hostname and sshkeys are only used by
-//     profiles that allow them.
+//   - The profile must be one the server is offered: not deleted, not disabled, allowed by
+//     the PXE catalogue's rules (422 on profileId); disklayoutId and runScripts must be among
+//     the ones the profile offers (422); hostname and sshkeys are only used by profiles that
+//     allow them.
 //   - A run already running is 409; a server without a reinstallation provider is 422 on
 //     profileId; a user the server is suspended for is 403.
 //   - installPowerAction restartAndPxeBoot (the default) sets the boot device to PXE and
@@ -74,10 +75,10 @@ func (g *group) startReinstallation(c echo.Context) error {
 			return errSuspended
 		}
 		pr, err := tenantos.PxeProfiles.Get(tx, in.ProfileID)
-		if err != nil || pr.Deleted {
+		if err != nil || !tenantos.PxeProfileOffered(tx, pr, s, who.User) {
 			return tenantos.Invalid("profileId", "The selected profile id is invalid.")
 		}
-		if err := checkReinstall(s, pr, &in); err != nil {
+		if err := checkReinstall(tx, s, pr, who.User, &in); err != nil {
 			return err
 		}
 		steps := g.p.Fx.Provisioning[pr.Kind]
@@ -119,8 +120,9 @@ func (g *group) startReinstallation(c echo.Context) error {
 	return tenantos.Done(c)
 }
 
-// checkReinstall refuses a run the server or the request does not allow.
-func checkReinstall(s *tenantos.Server, pr *tenantos.PxeProfile, in *reinstallInput) error {
+// checkReinstall refuses a run the server or the request does not allow; the disk layout and
+// scripts must be ones the profile offers the server and user u (tenantos.PxeLayoutOffered).
+func checkReinstall(tx *tenantos.Tx, s *tenantos.Server, pr *tenantos.PxeProfile, u *tenantos.User, in *reinstallInput) error {
 	if !canReinstall(s) {
 		return tenantos.Invalid("profileId", "The server cannot be provisioned: it has no reinstallation provider.")
 	}
@@ -132,12 +134,12 @@ func checkReinstall(s *tenantos.Server, pr *tenantos.PxeProfile, in *reinstallIn
 			return tenantos.Invalid("rootpassword", "The rootpassword must be at least 8 characters.")
 		}
 	}
-	if in.DisklayoutID != 0 && !tenantos.Contains(pr.DiskLayoutIDs, in.DisklayoutID) {
+	if in.DisklayoutID != 0 && !tenantos.PxeLayoutOffered(tx, pr, in.DisklayoutID, s, u) {
 		return tenantos.Invalid("disklayoutId", "The selected disklayout id is invalid.")
 	}
 	for i, sc := range in.RunScripts {
 		id, err := strconv.ParseInt(sc, 10, 64)
-		if err != nil || !tenantos.Contains(pr.ScriptIDs, id) {
+		if err != nil || !tenantos.PxeScriptOffered(tx, pr, id, s, u) {
 			return tenantos.Invalidf(fmt.Sprintf("runScripts.%d", i), "The selected runScripts.%d is invalid.", i)
 		}
 	}

@@ -161,7 +161,10 @@ func TestScoping(t *testing.T) {
 	e.do("GET", fmt.Sprintf("/tasks/%d", task), nil, as(4)...).Expect(t, 200)
 	e.do("GET", fmt.Sprintf("/tasks/%d", task), nil, as(2)...).Expect(t, 200)
 	e.do("POST", fmt.Sprintf("/servers/%d/backups", vm), nil, as(3)...).Expect(t, 404)
-	e.do("PUT", fmt.Sprintf("/servers/%d/vm", vm), map[string]any{"memory": map[string]any{"memory": 4096}}, as(3)...).Expect(t, 404)
+	// Changing a VM's resources is not in an end user's role (servers.vm.update): refused
+	// before the server is looked up, to its owner (4) as to anyone.
+	e.do("PUT", fmt.Sprintf("/servers/%d/vm", vm), map[string]any{"memory": map[string]any{"memory": 4096}}, as(3)...).Expect(t, 403)
+	e.do("PUT", fmt.Sprintf("/servers/%d/vm", vm), map[string]any{"memory": map[string]any{"memory": 4096}}, as(4)...).Expect(t, 403)
 	e.do("GET", "/tasks/9999", nil).Expect(t, 404)
 
 	// A server suspended for its owner: the owner may look, not act; the admin may act.

@@ -76,6 +76,7 @@ type ServerView struct {
 	TrafficStatistics        trafficView        `json:"trafficStatistics"`
 	LastBwrate               rateView           `json:"lastBwrate"`
 	IPAssignments            []IPAssignmentView `json:"ipassignments"`
+	IsSuspended              int                `json:"isSuspended"`
 }
 
 type powerProvider struct {
@@ -84,8 +85,12 @@ type powerProvider struct {
 }
 
 type consoleProvider struct {
-	Type string `json:"type"`
+	Type                 string `json:"type"`
+	SupportedConsoleMode string `json:"supportedConsoleMode"`
 }
+
+// consoleModes is the console mode the panel offers by console type.
+var consoleModes = map[string]string{"ipmi": "standard", "proxmox": "novnc"}
 
 type trafficView struct {
 	Day       string `json:"1d"`
@@ -163,7 +168,7 @@ func ViewServer(tx *state.Tx, viewer *User, s *Server) (*ServerView, error) {
 	v := &ServerView{ID: s.ID, Hostname: s.Hostname, Servername: s.Servername, UserID: s.UserID, OS: s.OS, ServerType: s.ServerType,
 		SuspendedUserIDs: List(s.SuspendedUserIDs), PrimaryIP: PrimaryIP(assigned), ReinstallationProvider: s.ReinstallationProvider,
 		PowerProvider:   powerProvider{Type: s.PowerType, SupportedFeatures: List(s.SupportedFeatures)},
-		ConsoleProvider: consoleProvider{Type: s.ConsoleType}, Tags: List(s.Tags), Description: s.Description,
+		ConsoleProvider: consoleProvider{Type: s.ConsoleType, SupportedConsoleMode: consoleModes[s.ConsoleType]}, IsSuspended: Flag(len(s.SuspendedUserIDs) > 0), Tags: List(s.Tags), Description: s.Description,
 		ReinstallationRunning: Running(s, KindInstall), DiskwipeRunning: Running(s, KindDiskWipe), RescueBootRunning: Running(s, KindRescue),
 		PasswordResetRunning: Running(s, KindPasswordReset), HardwarecollectRunning: Flag(s.HardwareCollect), DetailedHardware: s.Hardware, OwnerChain: []OwnerView{},
 		TypeOfServer: s.TypeOfServer, CachedPowerstatus: s.PowerStatus, BackendDeletable: Flag(s.VM != nil),

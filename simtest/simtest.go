@@ -55,6 +55,9 @@ func WithRealClock(scale float64) Option {
 	return func(o *sim.Options) { o.Clock, o.TimeScale = clock.Real, scale }
 }
 
+// WithStrict refuses what panelsim would otherwise accept leniently (--strict).
+func WithStrict() Option { return func(o *sim.Options) { o.Strict = true } }
+
 // WithTLS serves HTTPS with a self-signed certificate.
 func WithTLS() Option { return func(o *sim.Options) { o.TLS = true } }
 

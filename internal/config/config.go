@@ -36,6 +36,7 @@ type Serve struct {
 	Token          []string      `env:"PANELSIM_TOKEN" sep:"," placeholder:"TOKEN" help:"API token with a world of its own (repeatable; the default token 'panelsim' always works)."`
 	TokenFile      string        `name:"token-file" env:"PANELSIM_TOKEN_FILE" type:"existingfile" placeholder:"FILE" help:"File with more tokens, one per line (kept out of the process list)."`
 	AnyToken       bool          `env:"PANELSIM_ANY_TOKEN" help:"Accept every token, giving each new one a fresh world."`
+	Strict         bool          `env:"PANELSIM_STRICT" help:"Refuse, with the panel's own error, what panelsim would otherwise accept leniently (see the Panelsim-Warning header)."`
 	WorldTTL       time.Duration `name:"world-ttl" env:"PANELSIM_WORLD_TTL" placeholder:"DURATION" help:"With --any-token, remove a world made for an unknown token once nobody has used it for this long (0 keeps every world)."`
 	AdminToken     string        `env:"PANELSIM_ADMIN_TOKEN" placeholder:"TOKEN" help:"Token for the control API's cross-world calls (GET /_sim/worlds)."`
 	AdminTokenFile string        `name:"admin-token-file" env:"PANELSIM_ADMIN_TOKEN_FILE" type:"existingfile" placeholder:"FILE" help:"File holding the admin token."`
@@ -145,7 +146,7 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		}
 	}
 	return sim.Options{
-		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: admin, WorldTTL: s.WorldTTL,
+		DataPath: s.Data, Tokens: tokens, AnyToken: s.AnyToken, AdminToken: admin, WorldTTL: s.WorldTTL, Strict: s.Strict,
 		Clock: mode, TimeScale: s.TimeScale,
 		E24Keys: keys, E24Skew: s.E24Skew,
 		Listen: listen, RecordUpstream: record, RecordDir: s.RecordDir,

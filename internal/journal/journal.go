@@ -23,6 +23,9 @@ type Entry struct {
 	Millis    float64   `json:"durationMs"`
 	// Rule names the scenario rule that answered or changed the request, if one did.
 	Rule string `json:"rule,omitempty"`
+	// Leniency says what the request relied on that a real panel might refuse (the answer's
+	// Panelsim-Warning headers), if anything.
+	Leniency string `json:"leniency,omitempty"`
 }
 
 // MaxField is the most an entry keeps of its path or its query; the rest is cut off and

@@ -65,6 +65,9 @@ type Options struct {
 	MaxConns int
 	// ShutdownGrace is how long Close lets requests in flight finish (default 5 s).
 	ShutdownGrace time.Duration
+	// Strict refuses, with the panel's own error, the requests panelsim would otherwise accept
+	// leniently (provider.Lenient): a client tested here then fails here as in production.
+	Strict bool
 	// WorldTTL removes a world made under AnyToken once unused that long (0: never).
 	WorldTTL time.Duration
 	// MaxSnapshots and MaxSnapshotBytes bound each world's snapshots (defaults 20 and 64 MiB).

@@ -18,6 +18,9 @@ import (
 func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.HandlerFunc) echo.HandlerFunc {
 	next := func(c echo.Context) error {
 		provider.SetOperation(c, op.ID)
+		if s.opts.Strict {
+			provider.SetStrict(c)
+		}
 		body := requestBody(c)
 		w, checked := s.worldOf(c, p, body)
 		if w == nil {
@@ -134,6 +137,7 @@ func (s *Simulator) journal(p provider.Provider) echo.MiddlewareFunc {
 					Time: w.Now(), WallTime: start.UTC(), Provider: p.Name(), Operation: provider.Operation(c),
 					Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: c.Response().Status,
 					Millis: float64(time.Since(start).Microseconds()) / 1000, Rule: provider.Rule(c),
+					Leniency: provider.LeniencyText(c),
 				})
 			}()
 			if err := next(c); err != nil {

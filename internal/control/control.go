@@ -37,6 +37,9 @@ type Deps struct {
 	// OnReset hears of every world reset, after the store was reset (to forget what is kept
 	// of the world in memory: scenarios, providers' logs).
 	OnReset func(*world.World)
+	// OnRestore hears of every snapshot restore, after the store was restored (to bring the
+	// world's scenarios back as the snapshot has them).
+	OnRestore func(*world.World) error
 }
 
 // Journal pages: the newest defaultJournalPage entries unless ?limit= says otherwise, and
@@ -204,6 +207,9 @@ func (a *api) createSnapshot(c echo.Context, w *world.World) error {
 	if err := decode(c, &req); err != nil || req.Name == "" {
 		return fail(c, http.StatusBadRequest, "body must be JSON like {\"name\": \"before-upgrade\"}")
 	}
+	if err := a.Scenarios.Flush(w.ID); err != nil { // the snapshot takes the counters as they are
+		return err
+	}
 	snap, err := w.SaveSnapshot(req.Name)
 	switch {
 	case errors.Is(err, state.ErrSnapshotName):
@@ -226,6 +232,11 @@ func (a *api) restoreSnapshot(c echo.Context, w *world.World) error {
 	}
 	if err != nil {
 		return err
+	}
+	if a.OnRestore != nil {
+		if err := a.OnRestore(w); err != nil {
+			return err
+		}
 	}
 	return c.JSON(http.StatusOK, snap)
 }

@@ -5,6 +5,7 @@
 package provider
 
 import (
+	"encoding/json"
 	"net/http"
 
 	"github.com/getkin/kin-openapi/openapi3"
@@ -26,11 +27,13 @@ type Authenticator interface {
 
 // Faulter is implemented by providers with domain faults that scenarios can set off: a build
 // that fails, a hypervisor in maintenance, a server that vanishes. Fault applies one to the
-// world for the request r, in the world's state; undo (may be nil) reverses it when the
-// scenario is deactivated.
+// world for the request r, in the world's state, and returns what undoes it (nil when
+// nothing does) as data, which is saved with the world's scenarios; Undo reverses it when
+// the scenario is deactivated, even after a restart or a snapshot restore.
 type Faulter interface {
 	Faults() []string
-	Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (undo func() error, err error)
+	Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (undo json.RawMessage, err error)
+	Undo(w *world.World, undo json.RawMessage) error
 }
 
 // Provider is one simulated panel API.

@@ -1,16 +1,21 @@
 package scenarios
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
 )
 
-// Engine keeps the scenario library and, per world, the posted and active scenarios.
+// Engine keeps the scenario library and, per world, the posted and active scenarios. A
+// world's scenarios belong to it: every change is saved with the world (Persist), counters
+// when Flush is called (before a snapshot, at shutdown), and Load brings them back (at
+// start, after a snapshot is restored).
 type Engine struct {
 	library map[string]*Scenario
 	faults  map[string][]string // provider -> fault names it supports
@@ -19,6 +24,31 @@ type Engine struct {
 	active  atomic.Int64 // active scenarios in all worlds: requests skip the lock at 0
 	// MaxPosted is how many scenarios of its own a world may keep (0: no limit).
 	MaxPosted int
+	// Persist saves a world's scenarios with the world (nil: kept in memory only).
+	Persist func(world string, s Saved) error
+	// Undoer undoes one domain fault a deactivated scenario applied.
+	Undoer func(world string, u Undo) error
+}
+
+// Saved is what a world keeps of its scenarios: its own (posted) ones, and the active ones
+// in activation order with their counters and what undoes the domain faults they applied.
+type Saved struct {
+	Posted []*Scenario    `json:"posted"`
+	Active []SavedActive `json:"active"`
+}
+
+// SavedActive is an active scenario as saved.
+type SavedActive struct {
+	Name    string `json:"name"`
+	Matched []int  `json:"matched"`
+	Fired   []int  `json:"fired"`
+	Undo    []Undo `json:"undo,omitempty"`
+}
+
+// Undo is what undoes one domain fault: data the provider that applied it understands.
+type Undo struct {
+	Provider string          `json:"provider"`
+	Data     json.RawMessage `json:"data"`
 }
 
 // ErrTooMany is returned by Post when a world already keeps MaxPosted scenarios.
@@ -33,6 +63,7 @@ type worldSet struct {
 	posted map[string]*Scenario
 	active []*active
 	rnd    *rand.Rand
+	saveMu sync.Mutex // orders the world's saves
 }
 
 // active is an activated scenario with its counters.
@@ -40,7 +71,7 @@ type active struct {
 	scenario *Scenario
 	matched  []int
 	fired    []int
-	undo     []func() error // what its domain faults undo on deactivation
+	undo     []Undo // what undoes its domain faults on deactivation
 }
 
 // NewEngine makes an engine over a library. faults lists each provider's domain faults.
@@ -78,14 +109,15 @@ func (e *Engine) Post(world string, s *Scenario, source string) error {
 		return fmt.Errorf("scenario %s is in the library; post it under another name", s.Name)
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	ws := e.set(world)
 	if _, replaced := ws.posted[s.Name]; !replaced && e.MaxPosted > 0 && len(ws.posted) >= e.MaxPosted {
+		e.mu.Unlock()
 		return fmt.Errorf("%w: a world keeps at most %d", ErrTooMany, e.MaxPosted)
 	}
 	s.Source = source
 	ws.posted[s.Name] = s
-	return nil
+	e.mu.Unlock()
+	return e.save(world)
 }
 
 // ErrUnknown is returned for a scenario name the world does not know.
@@ -103,13 +135,14 @@ func (e *Engine) Delete(world, name string) error {
 		return err
 	}
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	ws := e.set(world)
 	if _, ok := ws.posted[name]; !ok {
+		e.mu.Unlock()
 		return ErrUnknown
 	}
 	delete(ws.posted, name)
-	return nil
+	e.mu.Unlock()
+	return e.save(world)
 }
 
 func (e *Engine) lookup(ws *worldSet, name string) *Scenario {
@@ -123,10 +156,10 @@ func (e *Engine) lookup(ws *worldSet, name string) *Scenario {
 // scenario starts its counters again.
 func (e *Engine) Activate(world, name string) error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	ws := e.set(world)
 	s := e.lookup(ws, name)
 	if s == nil {
+		e.mu.Unlock()
 		return ErrUnknown
 	}
 	for i, a := range ws.active {
@@ -138,7 +171,8 @@ func (e *Engine) Activate(world, name string) error {
 	}
 	ws.active = append(ws.active, &active{scenario: s, matched: make([]int, len(s.Rules)), fired: make([]int, len(s.Rules))})
 	e.active.Add(1)
-	return nil
+	e.mu.Unlock()
+	return e.save(world)
 }
 
 // Deactivate turns a scenario off and undoes the domain faults it applied; it reports
@@ -163,12 +197,12 @@ func (e *Engine) Deactivate(world, name string) (bool, error) {
 	if gone == nil {
 		return false, nil
 	}
-	for i := len(gone.undo) - 1; i >= 0; i-- {
-		if err := gone.undo[i](); err != nil {
+	for i := len(gone.undo) - 1; i >= 0 && e.Undoer != nil; i-- {
+		if err := e.Undoer(world, gone.undo[i]); err != nil {
 			return true, err
 		}
 	}
-	return true, nil
+	return true, e.save(world)
 }
 
 // Forget drops everything a world had: its posted and active scenarios (a world reset).
@@ -188,14 +222,110 @@ type Firing struct {
 	owner  *active
 }
 
-// AddUndo records what undoes the firing's domain fault when its scenario is deactivated.
-func (f *Firing) AddUndo(e *Engine, undo func() error) {
-	if undo == nil {
-		return
-	}
+// AddUndo records what undoes the firing's domain fault when its scenario is deactivated,
+// and saves it with the world at once: a fault applied must be undoable after a restart.
+func (f *Firing) AddUndo(e *Engine, world string, undo Undo) error {
 	e.mu.Lock()
 	f.owner.undo = append(f.owner.undo, undo)
 	e.mu.Unlock()
+	return e.save(world)
+}
+
+// save writes a world's scenarios with the world (Persist). Saves of one world are ordered:
+// the state is taken under the world's save lock, so a later change is never overwritten by
+// an earlier one.
+func (e *Engine) save(world string) error {
+	if e.Persist == nil {
+		return nil
+	}
+	e.mu.Lock()
+	ws := e.set(world)
+	e.mu.Unlock()
+	ws.saveMu.Lock()
+	defer ws.saveMu.Unlock()
+	e.mu.Lock()
+	saved := ws.saved()
+	e.mu.Unlock()
+	return e.Persist(world, saved)
+}
+
+// saved is the world's state to keep; the caller holds e.mu.
+func (ws *worldSet) saved() Saved {
+	out := Saved{Posted: []*Scenario{}, Active: []SavedActive{}}
+	for _, s := range ws.posted {
+		out.Posted = append(out.Posted, s)
+	}
+	sort.Slice(out.Posted, func(i, j int) bool { return out.Posted[i].Name < out.Posted[j].Name })
+	for _, a := range ws.active {
+		out.Active = append(out.Active, SavedActive{Name: a.scenario.Name, Matched: slices.Clone(a.matched),
+			Fired: slices.Clone(a.fired), Undo: slices.Clone(a.undo)})
+	}
+	return out
+}
+
+// Flush saves a world's counters (they change on every matching request and are saved only
+// on the world's other changes, before a snapshot and at shutdown).
+func (e *Engine) Flush(world string) error {
+	e.mu.Lock()
+	_, known := e.worlds[world]
+	e.mu.Unlock()
+	if !known {
+		return nil
+	}
+	return e.save(world)
+}
+
+// FlushAll saves the counters of every world that has scenarios.
+func (e *Engine) FlushAll() error {
+	e.mu.Lock()
+	names := make([]string, 0, len(e.worlds))
+	for w := range e.worlds {
+		names = append(names, w)
+	}
+	e.mu.Unlock()
+	var errs []error
+	for _, w := range names {
+		errs = append(errs, e.save(w))
+	}
+	return errors.Join(errs...)
+}
+
+// Load puts back what a world kept of its scenarios (at start, after a snapshot restore),
+// replacing what the engine held for it. A posted scenario that no longer passes the checks,
+// or an active one whose scenario is gone, is dropped and reported.
+func (e *Engine) Load(world string, saved Saved) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if ws := e.worlds[world]; ws != nil {
+		e.active.Add(-int64(len(ws.active)))
+		delete(e.worlds, world)
+	}
+	if len(saved.Posted) == 0 && len(saved.Active) == 0 {
+		return nil
+	}
+	ws := e.set(world)
+	var errs []error
+	for _, s := range saved.Posted {
+		if err := s.Check(e.faults); err != nil {
+			errs = append(errs, fmt.Errorf("scenario %s dropped: %w", s.Name, err))
+			continue
+		}
+		s.Source = "posted"
+		ws.posted[s.Name] = s
+	}
+	for _, a := range saved.Active {
+		s := e.lookup(ws, a.Name)
+		if s == nil {
+			errs = append(errs, fmt.Errorf("active scenario %s dropped: it no longer exists", a.Name))
+			continue
+		}
+		act := &active{scenario: s, matched: make([]int, len(s.Rules)), fired: make([]int, len(s.Rules)), undo: a.Undo}
+		copy(act.matched, a.Matched)
+		copy(act.fired, a.Fired)
+		ws.active = append(ws.active, act)
+		e.active.Add(1)
+	}
+	return errors.Join(errs...)
 }
 
 // Fire matches a request against a world's active scenarios of its provider and returns the

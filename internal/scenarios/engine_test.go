@@ -123,8 +123,17 @@ func TestPostActivateDeactivateUndo(t *testing.T) {
 	}
 	e.Activate("w", "virtfusion/mine")
 	undone := 0
+	e.Undoer = func(world string, u Undo) error {
+		if world != "w" || u.Provider != "virtfusion" || string(u.Data) != `{"server":1}` {
+			t.Errorf("undo of %s: %+v", world, u)
+		}
+		undone++
+		return nil
+	}
 	for _, f := range e.Fire("w", req("x", "GET", "/", nil, nil)) {
-		f.AddUndo(e, func() error { undone++; return nil })
+		if err := f.AddUndo(e, "w", Undo{Provider: "virtfusion", Data: []byte(`{"server":1}`)}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if was, err := e.Deactivate("w", "virtfusion/mine"); !was || err != nil || undone != 1 {
 		t.Fatalf("deactivate: %v %v, undone %d", was, err, undone)
@@ -187,4 +196,55 @@ func equal(a, b []bool) bool {
 		}
 	}
 	return true
+}
+
+// TestSavedAndLoaded: what a world holds of its scenarios is saved on every change (counters
+// when flushed) and a fresh engine loaded with it fires, counts and undoes as the first did.
+func TestSavedAndLoaded(t *testing.T) {
+	saved := map[string]Saved{}
+	e, _ := NewEngine(nil, faults)
+	e.Persist = func(world string, s Saved) error { saved[world] = s; return nil }
+	once := scenario("virtfusion/once", Rule{Times: 2, Action: Action{Status: 503}})
+	if err := e.Post("w", once, "posted"); err != nil {
+		t.Fatal(err)
+	}
+	e.Activate("w", "virtfusion/once")
+	f := e.Fire("w", req("x", "GET", "/", nil, nil))
+	f[0].AddUndo(e, "w", Undo{Provider: "virtfusion", Data: []byte(`{"fault":"x"}`)})
+	if err := e.Flush("w"); err != nil {
+		t.Fatal(err)
+	}
+	got := saved["w"]
+	if len(got.Posted) != 1 || len(got.Active) != 1 || got.Active[0].Fired[0] != 1 || len(got.Active[0].Undo) != 1 {
+		t.Fatalf("saved %+v", got)
+	}
+
+	// A restart: a fresh engine, loaded from what was saved.
+	e2, _ := NewEngine(nil, faults)
+	if err := e2.Load("w", got); err != nil {
+		t.Fatal(err)
+	}
+	if e2.Idle() {
+		t.Fatal("the loaded engine has nothing active")
+	}
+	if n := len(e2.Fire("w", req("x", "GET", "/", nil, nil))); n != 1 {
+		t.Fatalf("the second of two firings: %d", n)
+	}
+	if n := len(e2.Fire("w", req("x", "GET", "/", nil, nil))); n != 0 {
+		t.Fatalf("a third firing of a rule for two times: %d", n)
+	}
+	undone := 0
+	e2.Undoer = func(string, Undo) error { undone++; return nil }
+	if was, err := e2.Deactivate("w", "virtfusion/once"); !was || err != nil || undone != 1 {
+		t.Fatalf("deactivate after load: %v %v, undone %d", was, err, undone)
+	}
+	// Loading an empty state forgets the world's scenarios.
+	e2.Load("w", Saved{})
+	if len(e2.List("w").Library) != 0 {
+		t.Fatal("an empty load kept scenarios")
+	}
+	// A saved active scenario whose scenario is gone is dropped and reported.
+	if err := e2.Load("w", Saved{Active: []SavedActive{{Name: "virtfusion/gone"}}}); err == nil || !e2.Idle() {
+		t.Fatalf("a missing scenario loaded: %v", err)
+	}
 }

@@ -34,7 +34,7 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 	e.Pre(provider.KeepRequestURI, middleware.RemoveTrailingSlash(), s.limits(p))
 	e.Use(s.journal(p))
 	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock, Scenarios: s.scenarios,
-		MaxScenarioBytes: s.opts.MaxScenarioBytes, OnReset: s.forgetWorld}
+		MaxScenarioBytes: s.opts.MaxScenarioBytes, OnReset: s.forgetWorld, OnRestore: s.loadWorldScenarios}
 	// At the root, and under the API's base path for clients that only know the API's URL.
 	control.Register(e.Group("/_sim"), deps)
 	if p.BasePath() != "" {

@@ -67,7 +67,11 @@ func (s *Simulator) applyScenarios(c echo.Context, p provider.Provider, w *world
 			if err != nil {
 				return false, nil, err
 			}
-			f.AddUndo(s.scenarios, undo)
+			if undo != nil {
+				if err := f.AddUndo(s.scenarios, w.ID, scenarios.Undo{Provider: p.Name(), Data: undo}); err != nil {
+					return false, nil, err
+				}
+			}
 		}
 		for k, v := range a.Headers {
 			c.Response().Header().Set(k, v)

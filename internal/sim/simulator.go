@@ -135,6 +135,7 @@ func New(opts Options) (*Simulator, error) {
 		return nil, err
 	}
 	s.scenarios.MaxPosted = opts.MaxScenarios
+	s.scenarios.Persist, s.scenarios.Undoer = s.saveScenarios, s.undoFault
 	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync})
 	if err != nil {
 		return nil, err
@@ -166,6 +167,7 @@ func New(opts Options) (*Simulator, error) {
 			return nil, fmt.Errorf("token %q: %w", t, err)
 		}
 	}
+	s.loadAllScenarios()
 	for _, p := range s.providers {
 		e, err := s.buildEcho(p)
 		if err != nil {
@@ -319,6 +321,6 @@ func (s *Simulator) Close() error {
 		s.cancel()
 		<-s.done
 	}
-	err := s.worlds.SaveClocks()
+	err := errors.Join(s.scenarios.FlushAll(), s.worlds.SaveClocks())
 	return errors.Join(err, s.store.Close())
 }

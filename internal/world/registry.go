@@ -305,6 +305,14 @@ func (r *Registry) Worlds() []*World {
 	return r.list
 }
 
+// ByID is the world with id, if there is one.
+func (r *Registry) ByID(id string) (*World, bool) {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	w, ok := r.byID[id]
+	return w, ok
+}
+
 // Count is the number of worlds.
 func (r *Registry) Count() int {
 	r.mu.RLock()

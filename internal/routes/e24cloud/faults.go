@@ -19,7 +19,7 @@ const (
 func (p *Provider) Faults() []string { return []string{faultZoneExhausted, faultVMVanished} }
 
 // Fault implements provider.Faulter.
-func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (func() error, error) {
+func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (json.RawMessage, error) {
 	switch name {
 	case faultVMVanished:
 		id := r.Params["vm_id"]
@@ -46,43 +46,64 @@ func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *
 	return nil, fmt.Errorf("e24cloud has no fault %q", name)
 }
 
-// exhaustZones empties the pool of one zone (or every zone); undo puts back what each was.
-func (p *Provider) exhaustZones(w *world.World, target string) (func() error, error) {
+// zonesUndo is what undoes exhausted zones: what each zone was before.
+type zonesUndo struct {
+	Was map[string]bool `json:"was"`
+}
+
+// exhaustZones empties the pool of one zone (or every zone); the undo puts back what each
+// was.
+func (p *Provider) exhaustZones(w *world.World, target string) (json.RawMessage, error) {
 	was := map[string]bool{}
-	set := func(all bool, on func(id string) bool) error {
-		return w.Update(func(tx *state.Tx) error {
-			if all {
-				clear(was)
-			}
-			var zones []Zone
-			err := tx.Coll(Name, collZones).ForEach(func(_, raw []byte) error {
-				var z Zone
-				if err := json.Unmarshal(raw, &z); err != nil {
-					return err
-				}
-				zones = append(zones, z)
-				return nil
-			})
-			if err != nil {
-				return err
-			}
-			for _, z := range zones {
-				if target != "" && z.ID != target {
-					continue
-				}
-				if all {
-					was[z.ID] = z.Exhausted
-				}
-				z.Exhausted = on(z.ID)
-				if err := putRecord(tx, collZones, state.Key(z.ID), &z); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
-	if err := set(true, func(string) bool { return true }); err != nil {
+	err := setZones(w, func(z *Zone) bool {
+		if target != "" && z.ID != target {
+			return false
+		}
+		was[z.ID], z.Exhausted = z.Exhausted, true
+		return true
+	})
+	if err != nil {
 		return nil, err
 	}
-	return func() error { return set(false, func(id string) bool { return was[id] }) }, nil
+	return json.Marshal(zonesUndo{Was: was})
+}
+
+// Undo implements provider.Faulter.
+func (p *Provider) Undo(w *world.World, raw json.RawMessage) error {
+	var u zonesUndo
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return err
+	}
+	return setZones(w, func(z *Zone) bool {
+		old, ok := u.Was[z.ID]
+		z.Exhausted = old
+		return ok
+	})
+}
+
+// setZones changes the zones change says it changed, in one transaction (change may run
+// again: it must set, not toggle).
+func setZones(w *world.World, change func(*Zone) bool) error {
+	return w.Update(func(tx *state.Tx) error {
+		var zones []Zone
+		err := tx.Coll(Name, collZones).ForEach(func(_, raw []byte) error {
+			var z Zone
+			if err := json.Unmarshal(raw, &z); err != nil {
+				return err
+			}
+			zones = append(zones, z)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for i := range zones {
+			if change(&zones[i]) {
+				if err := putRecord(tx, collZones, state.Key(zones[i].ID), &zones[i]); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
 }

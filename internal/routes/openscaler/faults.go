@@ -28,7 +28,7 @@ func (p *Provider) Faults() []string {
 }
 
 // Fault implements provider.Faulter.
-func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (func() error, error) {
+func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (json.RawMessage, error) {
 	id := vmID(r.Params["vm_id"])
 	switch name {
 	case faultCreateFails:
@@ -49,16 +49,7 @@ func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *
 		if err != nil || was.IsZero() {
 			return nil, err
 		}
-		return func() error {
-			return w.Update(func(tx *state.Tx) error {
-				v, err := loadVM(tx, id)
-				if err != nil {
-					return nil
-				}
-				v.BootedAt = was
-				return saveVM(tx, v)
-			})
-		}, nil
+		return json.Marshal(undo{Fault: name, VM: id, BootedAt: was})
 	case faultVMVanished:
 		if id == 0 {
 			return nil, fmt.Errorf("%s: the rule must match a request on a VM", name)
@@ -79,20 +70,53 @@ func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *
 	return nil, fmt.Errorf("openscaler has no fault %q", name)
 }
 
-// addCreateFault makes the next n creations fail; undo takes back what is left of them.
-func (p *Provider) addCreateFault(w *world.World, n int) (func() error, error) {
-	change := func(d int) error {
+// undo is what undoes a domain fault: the create failures it added (those not used up), or
+// the boot time a hanging guest had.
+type undo struct {
+	Fault    string    `json:"fault"`
+	Creates  int       `json:"creates,omitempty"`
+	VM       int64     `json:"vm,omitempty"`
+	BootedAt time.Time `json:"bootedAt,omitempty"`
+}
+
+// Undo implements provider.Faulter.
+func (p *Provider) Undo(w *world.World, raw json.RawMessage) error {
+	var u undo
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return err
+	}
+	switch u.Fault {
+	case faultCreateFails:
+		return changeCreateFaults(w, -u.Creates)
+	case faultGuestHangs:
 		return w.Update(func(tx *state.Tx) error {
-			var left int
-			c := tx.Coll(Name, collFaults)
-			c.Get(state.Key(keyCreateFaults), &left) // none yet: 0
-			return c.Put(state.Key(keyCreateFaults), max(0, left+d))
+			v, err := loadVM(tx, u.VM)
+			if err != nil {
+				return nil
+			}
+			v.BootedAt = u.BootedAt
+			return saveVM(tx, v)
 		})
 	}
-	if err := change(n); err != nil {
+	return fmt.Errorf("openscaler has no fault %q to undo", u.Fault)
+}
+
+// addCreateFault makes the next n creations fail; the undo takes back what is left of them.
+func (p *Provider) addCreateFault(w *world.World, n int) (json.RawMessage, error) {
+	if err := changeCreateFaults(w, n); err != nil {
 		return nil, err
 	}
-	return func() error { return change(-n) }, nil
+	return json.Marshal(undo{Fault: faultCreateFails, Creates: n})
+}
+
+// changeCreateFaults adds d pending create failures (never below none).
+func changeCreateFaults(w *world.World, d int) error {
+	return w.Update(func(tx *state.Tx) error {
+		var left int
+		c := tx.Coll(Name, collFaults)
+		c.Get(state.Key(keyCreateFaults), &left) // none yet: 0
+		return c.Put(state.Key(keyCreateFaults), max(0, left+d))
+	})
 }
 
 // takeCreateFault consumes one pending create failure, if there is one.

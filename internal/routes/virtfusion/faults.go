@@ -30,7 +30,7 @@ func (p *Provider) Faults() []string {
 // Fault implements provider.Faulter. The request's server (path) and group (body
 // hypervisorId) pick what a fault hits; params.hypervisorId, params.group, params.blockId
 // name it outright.
-func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (func() error, error) {
+func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *scenarios.Request) (json.RawMessage, error) {
 	serverID := intParam(r.Params["serverId"])
 	switch name {
 	case faultBuildFails:
@@ -41,12 +41,10 @@ func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *
 		if msg == "" {
 			msg = "Failed to create the OS disk: the template image could not be written to the storage."
 		}
-		return p.setOnServer(w, serverID, func(s *Server, on bool) {
-			s.FailBuild = ""
-			if on {
-				s.FailBuild = msg
-			}
-		})
+		if err := setFailBuild(w, serverID, msg); err != nil {
+			return nil, err
+		}
+		return mustJSON(undo{Fault: name, Server: serverID}), nil
 	case faultVanished:
 		if serverID == 0 {
 			return nil, fmt.Errorf("%s: the rule must match a request on a server", name)
@@ -65,27 +63,70 @@ func (p *Provider) Fault(w *world.World, name string, params map[string]any, r *
 	return nil, fmt.Errorf("virtfusion has no fault %q", name)
 }
 
-// setOnServer sets a flag on one server; undo clears it if it is still there.
-func (p *Provider) setOnServer(w *world.World, id int64, set func(*Server, bool)) (func() error, error) {
-	flip := func(on bool) error {
-		return w.Update(func(tx *state.Tx) error {
-			s, err := loadServer(tx, id)
-			if err != nil {
-				return nil
-			}
-			set(s, on)
-			return saveServer(tx, s)
-		})
-	}
-	if err := flip(true); err != nil {
-		return nil, err
-	}
-	return func() error { return flip(false) }, nil
+// undo is what undoes a domain fault: the flag set on a server, or what each hypervisor or
+// IP block was before (id -> the flag's old value).
+type undo struct {
+	Fault  string         `json:"fault"`
+	Server int64          `json:"server,omitempty"`
+	Was    map[int64]bool `json:"was,omitempty"`
 }
 
-// setOnHypervisors puts hypervisors in maintenance or makes them full; undo puts back what
-// each was.
-func (p *Provider) setOnHypervisors(w *world.World, name string, params map[string]any, r *scenarios.Request, serverID int64) (func() error, error) {
+// Undo implements provider.Faulter.
+func (p *Provider) Undo(w *world.World, raw json.RawMessage) error {
+	var u undo
+	if err := json.Unmarshal(raw, &u); err != nil {
+		return err
+	}
+	switch u.Fault {
+	case faultBuildFails:
+		return setFailBuild(w, u.Server, "")
+	case faultMaintenance, faultFull:
+		return w.Update(func(tx *state.Tx) error {
+			for id, old := range u.Was {
+				var h Hypervisor
+				if err := get(tx, collHypervisors, id, &h, errHypervisorNotFound); err != nil {
+					continue // gone since
+				}
+				if u.Fault == faultMaintenance {
+					h.Maintenance = old
+				} else {
+					h.Exhausted = old
+				}
+				if err := put(tx, collHypervisors, id, &h); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	case faultIPExhausted:
+		return w.Update(func(tx *state.Tx) error {
+			for id, old := range u.Was {
+				if err := setBlockExhausted(tx, id, old); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	return fmt.Errorf("virtfusion has no fault %q to undo", u.Fault)
+}
+
+// setFailBuild makes the server's next build fail with msg ("" clears it); a server gone
+// since is left alone.
+func setFailBuild(w *world.World, id int64, msg string) error {
+	return w.Update(func(tx *state.Tx) error {
+		s, err := loadServer(tx, id)
+		if err != nil {
+			return nil
+		}
+		s.FailBuild = msg
+		return saveServer(tx, s)
+	})
+}
+
+// setOnHypervisors puts hypervisors in maintenance or makes them full; the undo puts back
+// what each was.
+func (p *Provider) setOnHypervisors(w *world.World, name string, params map[string]any, r *scenarios.Request, serverID int64) (json.RawMessage, error) {
 	was := map[int64]bool{}
 	err := w.Update(func(tx *state.Tx) error {
 		clear(was)
@@ -112,25 +153,7 @@ func (p *Provider) setOnHypervisors(w *world.World, name string, params map[stri
 	if err != nil {
 		return nil, err
 	}
-	return func() error {
-		return w.Update(func(tx *state.Tx) error {
-			for id, old := range was {
-				var h Hypervisor
-				if err := get(tx, collHypervisors, id, &h, errHypervisorNotFound); err != nil {
-					continue
-				}
-				if name == faultMaintenance {
-					h.Maintenance = old
-				} else {
-					h.Exhausted = old
-				}
-				if err := put(tx, collHypervisors, id, &h); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}, nil
+	return mustJSON(undo{Fault: name, Was: was}), nil
 }
 
 // targetHypervisors picks the hypervisors a fault hits: params.hypervisorId, else the
@@ -164,54 +187,48 @@ func targetHypervisors(tx *state.Tx, params map[string]any, r *scenarios.Request
 	return ids, err
 }
 
-// setOnBlocks exhausts params.blockId, or every block; undo puts back what each was.
-func (p *Provider) setOnBlocks(w *world.World, params map[string]any) (func() error, error) {
+// setOnBlocks exhausts params.blockId, or every block; the undo puts back what each was.
+func (p *Provider) setOnBlocks(w *world.World, params map[string]any) (json.RawMessage, error) {
 	target := intParam(params["blockId"])
 	was := map[int64]bool{}
-	set := func(tx *state.Tx, id int64, on bool) error {
-		var b IPBlock
-		if err := get(tx, collIPBlocks, id, &b, errIPBlockNotFound); err != nil {
-			return err
-		}
-		b.Exhausted = on
-		return put(tx, collIPBlocks, id, &b)
-	}
 	err := w.Update(func(tx *state.Tx) error {
 		clear(was)
-		return tx.Coll(Name, collIPBlocks).ForEach(func(k, raw []byte) error {
+		var ids []int64
+		err := tx.Coll(Name, collIPBlocks).ForEach(func(k, raw []byte) error {
 			var b IPBlock
 			if err := json.Unmarshal(raw, &b); err != nil {
 				return err
 			}
 			if target == 0 || b.ID == target {
 				was[b.ID] = b.Exhausted
+				ids = append(ids, b.ID)
 			}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := setBlockExhausted(tx, id, true); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
-	if err == nil {
-		err = w.Update(func(tx *state.Tx) error {
-			for id := range was {
-				if err := set(tx, id, true); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
 	if err != nil {
 		return nil, err
 	}
-	return func() error {
-		return w.Update(func(tx *state.Tx) error {
-			for id, old := range was {
-				if err := set(tx, id, old); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}, nil
+	return mustJSON(undo{Fault: faultIPExhausted, Was: was}), nil
+}
+
+// setBlockExhausted makes an IP block hand out nothing (or hand out again).
+func setBlockExhausted(tx *state.Tx, id int64, on bool) error {
+	var b IPBlock
+	if err := get(tx, collIPBlocks, id, &b, errIPBlockNotFound); err != nil {
+		return err
+	}
+	b.Exhausted = on
+	return put(tx, collIPBlocks, id, &b)
 }
 
 // failBuild ends a build as failed: the queue item with the error, the server "failed".

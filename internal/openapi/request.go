@@ -64,7 +64,7 @@ func (o *Operation) Check(req *http.Request, pathValue func(string) string, body
 		}
 	}
 	if o.Body != nil {
-		obj := parseBody(req.Header.Get("Content-Type"), body)
+		obj := parseBody(req.Header.Get("Content-Type"), body, o.jsonAnyContentType())
 		if o.QueryBody {
 			fromQuery(o.Body, query, obj)
 		}
@@ -117,13 +117,31 @@ func queryValue(q url.Values, p Param) (any, bool) {
 	return vals[len(vals)-1], true
 }
 
+// jsonAnyContentType reports whether the operation reads a body that is a JSON object as
+// JSON whatever its content type says (x-panelsim-json-any-content-type: e24cloud; Laravel
+// panels do not, and answer such a body as if no field was sent).
+func (o *Operation) jsonAnyContentType() bool {
+	if o.op == nil {
+		return false
+	}
+	v, _ := o.op.Extensions["x-panelsim-json-any-content-type"].(bool)
+	return v
+}
+
 // parseBody reads the body the way Laravel's request input does: JSON when the content type
 // says JSON, form fields for form encodings, nothing otherwise. Malformed JSON, a JSON value
-// that is not an object (PHP's "[]" included) and an empty body all read as no fields.
-func parseBody(contentType string, raw []byte) map[string]any {
+// that is not an object (PHP's "[]" included) and an empty body all read as no fields. With
+// anyType, a body that is a JSON object is read as JSON whatever the content type.
+func parseBody(contentType string, raw []byte, anyType bool) map[string]any {
 	out := map[string]any{}
 	if len(bytes.TrimSpace(raw)) == 0 {
 		return out
+	}
+	if anyType {
+		var m map[string]any
+		if json.Unmarshal(raw, &m) == nil && m != nil {
+			return m
+		}
 	}
 	mt, params, _ := mime.ParseMediaType(contentType)
 	switch {

@@ -33,7 +33,7 @@ type Engine struct {
 // Saved is what a world keeps of its scenarios: its own (posted) ones, and the active ones
 // in activation order with their counters and what undoes the domain faults they applied.
 type Saved struct {
-	Posted []*Scenario    `json:"posted"`
+	Posted []*Scenario   `json:"posted"`
 	Active []SavedActive `json:"active"`
 }
 

@@ -48,7 +48,8 @@ type accountView struct {
 	Groups   []idName     `json:"groups"`
 }
 
-// getAccount shows the account with its API key pairs and SSH keys.
+// getAccount shows the account with its API key pairs, SSH keys and the groups it is a
+// member of.
 func (p *Provider) getAccount(c echo.Context) error {
 	var out accountView
 	err := provider.World(c).View(func(tx *state.Tx) error {
@@ -61,6 +62,9 @@ func (p *Provider) getAccount(c echo.Context) error {
 		out.Notification.Email, out.Notification.Phone = a.NotifyEmail, a.NotifyPhone
 		for _, k := range a.APIKeys {
 			out.API = append(out.API, apiKeyView{k.Key, k.Secret})
+		}
+		if out.Groups, err = memberGroups(tx, a.ID); err != nil {
+			return err
 		}
 		return each(tx, collSSHKeys, func(k *SSHKey) error {
 			out.SSHKeys = append(out.SSHKeys, viewSSHKey(k))

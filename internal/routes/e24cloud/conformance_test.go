@@ -12,11 +12,13 @@ import (
 )
 
 // world is what every conformance case starts from: the fixtures, an online VM, a free data
-// volume with a disk image of it, a free address and a generated SSH key.
+// volume with a disk image and a recovery point of it, a free address, a generated SSH key, a
+// VxLAN and a group.
 type world struct {
 	e                    *env
 	vm, disk, vol, image string
 	ip, s3               string
+	vxlan, group, point  string
 	paths                map[string]string
 	body                 map[string]any
 }
@@ -30,10 +32,28 @@ func newWorld(e *env) *world {
 	w.ip, _ = e.address(zonePoz)
 	key := e.c.Do("PUT", "/account/sshkey", map[string]any{"name": "conformance", "method": "generate"}).Expect(e.t, 200).Int("sshkeys", "id")
 	w.s3 = e.c.Do("GET", "/account", nil).String("account", "e24files", "s3", "api_id")
+	w.vxlan = e.c.Do("PUT", "/vxlans", map[string]any{"zone_id": zonePoz}).Expect(e.t, 200).String("vlan", 0, "id")
+	w.group = e.newGroup("conformance")
+	w.point = e.c.Do("PUT", "/recovery-points", map[string]any{"storage_volume_id": w.vol}).Expect(e.t, 200).String("recovery_point", "id")
+	e.advance(recoveryPointTime)
 	w.paths = map[string]string{
 		"vm_id": w.vm, "storage_volume_id": w.vol, "disk_image_id": w.image, "ip_id": w.ip, "vlan_id": "101", "ssh_id": fmt.Sprint(key),
+		"vxlan_id": w.vxlan, "group_id": w.group, "recovery_point_id": w.point,
 	}
 	return w
+}
+
+// groupIDs is what the "id" of each group operation's body names in the world.
+func (w *world) groupIDs(op string) (string, bool) {
+	switch op {
+	case "groupAttachUser", "groupDetachUser":
+		return accountID, true
+	case "groupAttachVM", "groupDetachVM":
+		return w.vm, true
+	case "groupAttachResource", "groupDetachResource":
+		return w.vol, true
+	}
+	return "", false
 }
 
 // bodyIDs replaces ids in documented examples with ids of the world.
@@ -46,6 +66,16 @@ func (w *world) bodyIDs(op string) {
 		if _, ok := w.body[k]; ok {
 			w.body[k] = v
 		}
+	}
+	if id, ok := w.groupIDs(op); ok {
+		w.body["id"] = id
+	}
+}
+
+// attachToGroup puts what a detach operation's body names in the group first.
+func attachToGroup(attach string) func(w *world) {
+	return func(w *world) {
+		w.e.c.Do("POST", "/groups/"+w.group+"/"+attach, map[string]any{"id": w.body["id"]}).Expect(w.e.t, 200)
 	}
 }
 
@@ -66,6 +96,15 @@ var prepare = map[string]func(w *world){
 	},
 	"deleteAPIKey": func(w *world) {
 		w.body["api_key"] = w.e.c.Do("PUT", "/account/api", nil).Expect(w.e.t, 200).String("api", "api_key")
+	},
+	"detachVXLAN": func(w *world) {
+		w.e.c.Do("POST", "/vxlans/"+w.vxlan+"/attach", map[string]any{"virtual_machine_id": w.vm}).Expect(w.e.t, 200)
+	},
+	"groupDetachUser":     attachToGroup("group-attach-user"),
+	"groupDetachVM":       attachToGroup("group-attach-vm"),
+	"groupDetachResource": attachToGroup("group-attach-resource"),
+	"groupDeleteRule": func(w *world) {
+		w.body["id"] = w.e.c.Do("POST", "/groups/"+w.group+"/group-add-rule", map[string]any{"direction": "IN"}).Expect(w.e.t, 200).Int("rule", "id")
 	},
 }
 
@@ -88,7 +127,7 @@ func TestConformance(t *testing.T) {
 		c.Send(t, e.c, c.URL(t, w.paths), w.body, c.Status)
 	})
 	e.t = t
-	if n < 41 {
+	if n < 64 {
 		t.Fatalf("only %d operations", n)
 	}
 }

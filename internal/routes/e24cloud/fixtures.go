@@ -61,6 +61,11 @@ type Timings struct {
 	Resize   int `yaml:"resize"`
 	Delete   int `yaml:"delete"`
 	IPDetach int `yaml:"ipDetach"`
+	// RecoveryPoint: PUT /v2/recovery-points; AccountCreate: PUT /v2/accounts (creating ->
+	// created); GroupDetachUser: POST /v2/groups/{id}/group-detach-user.
+	RecoveryPoint   int `yaml:"recoveryPoint"`
+	AccountCreate   int `yaml:"accountCreate"`
+	GroupDetachUser int `yaml:"groupDetachUser"`
 }
 
 func (t Timings) of(action string) time.Duration {
@@ -78,6 +83,9 @@ type Prices struct {
 	IPv4    float64 `yaml:"ipv4"`
 	VLAN    float64 `yaml:"vlan"`
 	ImageGB float64 `yaml:"imageGB"`
+	VXLAN   float64 `yaml:"vxlan"`
+	// RecoveryPointGB: per GB of recovery point.
+	RecoveryPointGB float64 `yaml:"recoveryPointGB"`
 }
 
 func loadFixtures(fsys fs.FS) (*Fixtures, error) {

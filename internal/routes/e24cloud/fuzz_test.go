@@ -23,6 +23,12 @@ func FuzzSignedRequests(f *testing.F) {
 		{"POST", "/ipv4-addresses/x/attach", `{"virtual_machine_id":null}`},
 		{"PUT", "/account/sshkey", `{"name":"k","method":"generate"}`},
 		{"GET", "/regions?x[]=1", `"kek"`},
+		{"PUT", "/vxlans", `{"zone_id":["24e12e20-0851-5354-e2c3-04b16c4c9c45"],"label":{}}`},
+		{"POST", "/groups/x/group-add-rule", `{"direction":"IN","protocol":"TCP","min_port":"1e9","icmp_type":{"a":1}}`},
+		{"POST", "/groups/x/group-attach-resource", `{"id":12}`},
+		{"PUT", "/recovery-points", `{"storage_volume_id":null}`},
+		{"GET", "/accounts?limit=-1&offset=1e99", ``},
+		{"PUT", "/accounts", `{"email":"@","first_name":"","password":1}`},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.body)

@@ -120,7 +120,11 @@ func (p *Provider) allocateIPv4Address(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	if in.ZoneID == "" {
+	if in.ZoneID == "" && in.ComputeZoneID != "" {
+		msg := "e24cloud documents zone_id for an address; compute_zone_id is panelsim's alias for it"
+		if err := provider.Lenient(c, msg, apierr.Invalid("The zone_id field is required.")); err != nil {
+			return err
+		}
 		in.ZoneID = in.ComputeZoneID
 	}
 	if in.ZoneID == "" {

@@ -18,7 +18,7 @@ func TestAllocateIPv4Address(t *testing.T) {
 			made = append(made, res.String("ipv4_address", "id"))
 			ip := func(k ...any) any { return res.Get(append([]any{"ipv4_address"}, k...)...) }
 			if !strings.HasPrefix(res.String("ipv4_address", "ipv4_address"), "192.0.2.") || ip("virtual_machine") != nil || ip("attach_time") != nil ||
-				ip("cost_per_hour") != "0.004" || ip("dhcp") != true || ip("zone", "name") != "EU/POZ-1" || ip("owner", "name") != "panelsim Sp. z o.o." {
+				ip("cost_per_hour") != "0.004" || ip("dhcp") != true || ip("zone", "name") != "DC1/PUBLIC-1" || ip("owner", "name") != "panelsim Sp. z o.o." {
 				t.Fatalf("address: %v", res)
 			}
 			if got := e.c.Do("GET", "/ipv4-addresses/"+res.String("ipv4_address", "id"), nil).Expect(t, 200); got.String("ipv4_address", "ipv4_address") != res.String("ipv4_address", "ipv4_address") {

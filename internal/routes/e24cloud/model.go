@@ -21,6 +21,13 @@ const (
 	collVLANs     = "vlans"
 	collImages    = "diskImages"
 	collSSHKeys   = "sshKeys"
+	collVXLANs    = "vxlans"
+	collGroups    = "groups"
+	collRuleIDs   = "firewallRules" // only its sequence: firewall rule ids
+	collRecovery  = "recoveryPoints"
+	collUsers     = "users" // accounts made through the reseller API, keyed by sequence
+
+	idxUser = "userId" // user UUID -> key in collUsers
 
 	keyAccount = "account"
 	idxAddress = "ipv4Address" // dotted address -> ip id
@@ -108,31 +115,32 @@ const (
 
 // VM is a virtual machine.
 type VM struct {
-	ID              string     `json:"id"`
-	Label           string     `json:"label"`
-	Cores           int        `json:"cores"`
-	RAM             int        `json:"ram"`
-	ZoneID          string     `json:"zoneId"`
-	TemplateID      string     `json:"templateId"`
-	SystemID        string     `json:"systemId"`
-	SystemName      string     `json:"systemName"`
-	BootType        string     `json:"bootType"`
-	ISO             string     `json:"iso"`
-	KeyID           int64      `json:"keyId"`
-	UserData        string     `json:"userData"`
-	State           string     `json:"state"`
-	MAC             string     `json:"mac"`
-	PrimaryIP       string     `json:"primaryIp"` // ip id, "" until the install assigns one
-	IPs             []string   `json:"ips"`       // ip ids, primary first
-	Volumes         []string   `json:"volumes"`   // volume ids, system disk first
-	VLANs           []VLANPort `json:"vlans"`
-	Task            string     `json:"task"` // the action in progress, "" when idle
-	PoweredOn       *time.Time `json:"poweredOn"`
-	OnlineSeconds   float64    `json:"onlineSeconds"` // before PoweredOn
-	ConsolePort     int        `json:"consolePort"`
-	ConsolePassword string     `json:"consolePassword"`
-	DeleteResources bool       `json:"deleteResources"`
-	Created         time.Time  `json:"created"`
+	ID              string      `json:"id"`
+	Label           string      `json:"label"`
+	Cores           int         `json:"cores"`
+	RAM             int         `json:"ram"`
+	ZoneID          string      `json:"zoneId"`
+	TemplateID      string      `json:"templateId"`
+	SystemID        string      `json:"systemId"`
+	SystemName      string      `json:"systemName"`
+	BootType        string      `json:"bootType"`
+	ISO             string      `json:"iso"`
+	KeyID           int64       `json:"keyId"`
+	UserData        string      `json:"userData"`
+	State           string      `json:"state"`
+	MAC             string      `json:"mac"`
+	PrimaryIP       string      `json:"primaryIp"` // ip id, "" until the install assigns one
+	IPs             []string    `json:"ips"`       // ip ids, primary first
+	Volumes         []string    `json:"volumes"`   // volume ids, system disk first
+	VLANs           []VLANPort  `json:"vlans"`
+	VXLANs          []VXLANPort `json:"vxlans"`
+	Task            string      `json:"task"` // the action in progress, "" when idle
+	PoweredOn       *time.Time  `json:"poweredOn"`
+	OnlineSeconds   float64     `json:"onlineSeconds"` // before PoweredOn
+	ConsolePort     int         `json:"consolePort"`
+	ConsolePassword string      `json:"consolePassword"`
+	DeleteResources bool        `json:"deleteResources"`
+	Created         time.Time   `json:"created"`
 }
 
 // VLANPort is a VM's interface on a VLAN.
@@ -212,6 +220,9 @@ var (
 	errSSHKeyNotFound   = apierr.NotFound("SSH key not found.")
 	errAccountNotFound  = apierr.NotFound("Account not found.")
 	errTemplateNotFound = apierr.NotFound("Template not found.")
+	errVXLANNotFound    = apierr.NotFound("VxLAN network not found.")
+	errGroupNotFound    = apierr.NotFound("Group not found.")
+	errRecoveryNotFound = apierr.NotFound("Recovery point not found.")
 )
 
 func getRecord(tx *state.Tx, coll string, key []byte, v any, notFound error) error {

@@ -1,6 +1,7 @@
 // Package e24cloud simulates the e24cloud REST API v2: signed requests, virtual machines and
-// their asynchronous state machine, regions, templates, storage volumes, disk images, IPv4
-// addresses, VLANs and the account.
+// their asynchronous state machine, regions, templates, storage volumes, disk images,
+// recovery points, IPv4 addresses, VLANs and VxLANs, security groups with their firewall
+// rules, the account and the reseller's accounts.
 package e24cloud
 
 import (
@@ -61,7 +62,8 @@ func New(fixtures fs.FS, cfg Config, log *slog.Logger) (*Provider, error) {
 
 // Runners implements provider.Provider.
 func (p *Provider) Runners() map[string]world.Runner {
-	return map[string]world.Runner{taskVM: p.runVMTask, taskIP: p.runIPTask}
+	return map[string]world.Runner{taskVM: p.runVMTask, taskIP: p.runIPTask, taskGroup: p.runGroupTask,
+		taskRecovery: p.runRecoveryTask, taskUser: p.runUserTask}
 }
 
 // secretOf is the secret a key signs with when it was not created through the API: the one

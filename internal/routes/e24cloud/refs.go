@@ -16,6 +16,8 @@ type refs struct {
 	acct  *Account
 	zones map[string]*Zone
 	vms   map[string]*VM
+	// taking: the volumes a recovery point is being taken of (nil until asked).
+	taking map[string]bool
 }
 
 func newRefs(tx *state.Tx) (*refs, error) {
@@ -29,7 +31,7 @@ func newRefs(tx *state.Tx) (*refs, error) {
 // owner is the account as objects name their owner.
 func (r *refs) owner() idName { return idName{ID: r.acct.ID, Name: r.acct.Name} }
 
-// zone is a zone as objects name it: its id and its label (EU/POZ-1).
+// zone is a zone as objects name it: its id and its label (DC1/PUBLIC-1).
 func (r *refs) zone(id string) (idName, error) {
 	z := r.zones[id]
 	if z == nil {
@@ -50,6 +52,20 @@ func (r *refs) vm(id string) *VM {
 		r.vms[id] = vm
 	}
 	return vm
+}
+
+// takingPoint reports whether a recovery point of the volume is being taken.
+func (r *refs) takingPoint(volumeID string) bool {
+	if r.taking == nil {
+		r.taking = map[string]bool{}
+		each(r.tx, collRecovery, func(rp *RecoveryPoint) error {
+			if rp.Pending {
+				r.taking[rp.VolumeID] = true
+			}
+			return nil
+		})
+	}
+	return r.taking[volumeID]
 }
 
 // vmRef is a virtual machine as an address shows it.

@@ -2,9 +2,10 @@ package e24cloud
 
 import "github.com/labstack/echo/v4"
 
-// Handlers is the route table: one handler per operationId of specs/e24cloud.yaml.
+// Handlers is the route table: one handler per operationId of specs/e24cloud.yaml. Each is
+// wrapped in jsonOnly (a body read without a JSON content type is a leniency).
 func (p *Provider) Handlers() map[string]echo.HandlerFunc {
-	return map[string]echo.HandlerFunc{
+	routes := map[string]echo.HandlerFunc{
 		"listRegions":   p.listRegions,
 		"listTemplates": p.listTemplates,
 
@@ -21,7 +22,7 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"rebootVM":   p.powerAction(actReboot),
 		"resetVM":    p.powerAction(actReset),
 
-		// storage volumes, disk images, IPv4 addresses, VLANs
+		// storage volumes, disk images, recovery points, IPv4 addresses, VLANs, VxLANs
 		"listStorageVolumes":  p.listStorageVolumes,
 		"getStorageVolume":    p.getStorageVolume,
 		"createStorageVolume": p.createStorageVolume,
@@ -32,6 +33,9 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"getDiskImage":        p.getDiskImage,
 		"createDiskImage":     p.createDiskImage,
 		"deleteDiskImage":     p.deleteDiskImage,
+		"listRecoveryPoints":  p.listRecoveryPoints,
+		"createRecoveryPoint": p.createRecoveryPoint,
+		"deleteRecoveryPoint": p.deleteRecoveryPoint,
 		"listIPv4Addresses":   p.listIPv4Addresses,
 		"getIPv4Address":      p.getIPv4Address,
 		"allocateIPv4Address": p.allocateIPv4Address,
@@ -41,8 +45,28 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"listVLANs":           p.listVLANs,
 		"attachVLAN":          p.attachVLAN,
 		"detachVLAN":          p.detachVLAN,
+		"listVXLANs":          p.listVXLANs,
+		"createVXLAN":         p.createVXLAN,
+		"attachVXLAN":         p.attachVXLAN,
+		"detachVXLAN":         p.detachVXLAN,
+		"deleteVXLAN":         p.deleteVXLAN,
 
-		// account, API keys, SSH keys
+		// security groups and their firewall rules
+		"listGroups":          p.listGroups,
+		"listGroupsPost":      p.listGroupsPost,
+		"createGroup":         p.createGroup,
+		"getGroup":            p.getGroup,
+		"deleteGroup":         p.deleteGroup,
+		"groupAttachUser":     p.groupAttachUser,
+		"groupDetachUser":     p.groupDetachUser,
+		"groupAttachVM":       p.groupAttachVM,
+		"groupDetachVM":       p.groupDetachVM,
+		"groupAttachResource": p.groupAttachResource,
+		"groupDetachResource": p.groupDetachResource,
+		"groupAddRule":        p.groupAddRule,
+		"groupDeleteRule":     p.groupDeleteRule,
+
+		// account, API keys, SSH keys; the reseller's accounts
 		"getAccount":        p.getAccount,
 		"updateAccountData": p.updateAccountData,
 		"createAPIKey":      p.createAPIKey,
@@ -51,5 +75,11 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"addSSHKey":         p.addSSHKey,
 		"deleteSSHKey":      p.deleteSSHKey,
 		"newFilesSecretKey": p.newFilesSecretKey,
+		"createAccount":     p.createAccount,
+		"listAccounts":      p.listAccounts,
 	}
+	for id, h := range routes {
+		routes[id] = jsonOnly(h)
+	}
+	return routes
 }

@@ -1,6 +1,7 @@
 package e24cloud_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -41,7 +42,7 @@ func TestShippedScenarios(t *testing.T) {
 	})
 	t.Run("key-revoked", func(t *testing.T) {
 		on(t, "e24cloud/key-revoked")
-		if res := e.c.Do("GET", "/regions", nil).Expect(t, 401); res.Get("success") != false {
+		if res := e.c.Do("GET", "/regions", nil).Expect(t, 401); res.Get("success") != false || !strings.Contains(res.Header.Get("Panelsim-Auth-Error"), "scenario rule") {
 			t.Fatalf("401: %v", res)
 		}
 		off(t, "e24cloud/key-revoked")

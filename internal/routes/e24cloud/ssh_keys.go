@@ -38,15 +38,11 @@ var errSSHKeyContent = apierr.Invalid("The content field must be one OpenSSH pub
 // (type, base64, comment) with its MD5 fingerprint ("43:51:…", as OpenSSH printed it before
 // 6.8 and EC2-compatible clouds still do).
 func parsePublicKey(content string) (line, fingerprint string, err error) {
-	pub, comment, options, rest, perr := ssh.ParseAuthorizedKey([]byte(content))
-	if perr != nil || len(options) > 0 || len(strings.TrimSpace(string(rest))) > 0 || strings.HasSuffix(pub.Type(), "-cert-v01@openssh.com") {
+	k, ok := provider.ParseSSHPublicKey(content)
+	if !ok {
 		return "", "", errSSHKeyContent
 	}
-	line = strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pub)))
-	if comment != "" {
-		line += " " + comment
-	}
-	return line, ssh.FingerprintLegacyMD5(pub), nil
+	return k.Line, k.FingerprintMD5(), nil
 }
 
 // generateKey makes an Ed25519 key pair from the faker (so that it repeats in the same world

@@ -11,9 +11,9 @@ func TestListVLANs(t *testing.T) {
 	e := newEnv(t)
 	res := e.c.Do("GET", "/vlans", nil).Expect(t, 200)
 	v := func(k ...any) any { return res.Get(append([]any{"vlans"}, k...)...) }
-	if res.Len("vlans") != 2 || res.Int("vlans", 0, "id") != 101 || v(0, "label") != "backend" || v(0, "zone", "name") != "EU/POZ-1" ||
+	if res.Len("vlans") != 2 || res.Int("vlans", 0, "id") != 101 || v(0, "label") != "backend" || v(0, "zone", "name") != "DC1/PUBLIC-1" ||
 		fmt.Sprint(v(0, "cost_per_hour")) != "0.01" || v(0, "owner", "name") != "panelsim Sp. z o.o." || res.Len("vlans", 0, "task") != 0 ||
-		res.Len("vlans", 0, "virtual_machines") != 0 || v(1, "zone", "name") != "EU/WAW-1" {
+		res.Len("vlans", 0, "virtual_machines") != 0 || v(1, "zone", "name") != "DC2/PUBLIC-1" {
 		t.Fatalf("vlans: %v", res)
 	}
 }

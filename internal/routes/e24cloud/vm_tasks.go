@@ -14,8 +14,11 @@ import (
 
 // Task kinds and the VM actions that run as tasks.
 const (
-	taskVM = "vm"
-	taskIP = "ip"
+	taskVM       = "vm"
+	taskIP       = "ip"
+	taskGroup    = "group"         // a member leaving a group
+	taskRecovery = "recoveryPoint" // a recovery point being taken
+	taskUser     = "account"       // a reseller's account being created
 
 	actInstall  = "install"
 	actPowerOn  = "poweron"
@@ -186,7 +189,8 @@ func (p *Provider) runVMTask(tx *state.Tx, task *state.Task) error {
 }
 
 // destroyVM removes a VM: its system disk goes with it; its other volumes and addresses are
-// deleted (deleteResources 1) or left free-standing (0); it leaves its VLANs.
+// deleted (deleteResources 1) or left free-standing (0); it leaves its VLANs, VxLANs and
+// groups.
 func (p *Provider) destroyVM(tx *state.Tx, vm *VM) error {
 	for _, id := range vm.Volumes {
 		var vol Volume
@@ -229,6 +233,19 @@ func (p *Provider) destroyVM(tx *state.Tx, vm *VM) error {
 		if err := putRecord(tx, collVLANs, state.ID(uint64(vl.ID)), &vl); err != nil {
 			return err
 		}
+	}
+	for _, port := range vm.VXLANs {
+		vx, err := loadVXLAN(tx, port.VXLAN)
+		if err != nil {
+			continue
+		}
+		vx.VMs = without(vx.VMs, vm.ID)
+		if err := saveVXLAN(tx, vx); err != nil {
+			return err
+		}
+	}
+	if err := leaveGroups(tx, vm.ID); err != nil {
+		return err
 	}
 	return tx.Coll(Name, collVMs).Delete(state.Key(vm.ID))
 }

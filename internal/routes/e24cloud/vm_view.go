@@ -56,8 +56,9 @@ type vmVolumeView struct {
 	AttachTime *string `json:"attach_time"`
 }
 
+// vmNetworkView is a VLAN (integer id) or VxLAN (UUID) the VM is on.
 type vmNetworkView struct {
-	ID    int64  `json:"id"`
+	ID    any    `json:"id"`
 	Label string `json:"label"`
 	MAC   string `json:"mac_address"`
 	Type  string `json:"type"`
@@ -71,8 +72,9 @@ func round(f float64, places int) float64 {
 	return math.Round(f*p) / p
 }
 
-// renderVM builds a VM's view from the VM and what is attached to it.
-func (p *Provider) renderVM(tx *state.Tx, vm *VM) (*vmView, error) {
+// renderVM builds a VM's view from the VM and what is attached to it; groups are the groups
+// of every VM (groupsOf).
+func (p *Provider) renderVM(tx *state.Tx, vm *VM, groups map[string][]idName) (*vmView, error) {
 	acct, err := loadAccount(tx)
 	if err != nil {
 		return nil, err
@@ -112,6 +114,16 @@ func (p *Provider) renderVM(tx *state.Tx, vm *VM) (*vmView, error) {
 			return nil, err
 		}
 		v.Networks = append(v.Networks, vmNetworkView{ID: vl.ID, Label: vl.Label, MAC: port.MAC, Type: "vlan"})
+	}
+	for _, port := range vm.VXLANs {
+		vx, err := loadVXLAN(tx, port.VXLAN)
+		if err != nil {
+			return nil, err
+		}
+		v.Networks = append(v.Networks, vmNetworkView{ID: vx.ID, Label: vx.Label, MAC: port.MAC, Type: "vxlan"})
+	}
+	if g := groups[vm.ID]; g != nil {
+		v.Groups = g
 	}
 	v.CostPerHour = round(cost, 5)
 	v.TransferUsed = round(vm.online(tx.Now)/3600*transferPerHour, 2)

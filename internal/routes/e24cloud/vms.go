@@ -1,6 +1,7 @@
 package e24cloud
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -85,6 +86,12 @@ func (p *Provider) createVM(c echo.Context) error {
 	}
 	if err := in.check(p); err != nil {
 		return err
+	}
+	if os := bytes.TrimSpace(in.CreateVM.OS); len(os) > 0 && os[0] != '"' && rawID(os) != "" {
+		msg := "e24cloud documents os as a string (the template id); panelsim read a number"
+		if err := provider.Lenient(c, msg, apierr.Invalid("The os field must be a string.")); err != nil {
+			return err
+		}
 	}
 	var id string
 	err := provider.World(c).Update(func(tx *state.Tx) error {
@@ -185,12 +192,16 @@ type vmsBody struct {
 func (p *Provider) listVMs(c echo.Context) error {
 	out := []*vmView{}
 	err := provider.World(c).View(func(tx *state.Tx) error {
+		groups, err := groupsOf(tx)
+		if err != nil {
+			return err
+		}
 		return tx.Coll(Name, collVMs).ForEach(func(_, raw []byte) error {
 			var vm VM
 			if err := json.Unmarshal(raw, &vm); err != nil {
 				return err
 			}
-			v, err := p.renderVM(tx, &vm)
+			v, err := p.renderVM(tx, &vm, groups)
 			out = append(out, v)
 			return err
 		})
@@ -213,7 +224,11 @@ func (p *Provider) getVM(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		v, err = p.renderVM(tx, vm)
+		groups, err := groupsOf(tx)
+		if err != nil {
+			return err
+		}
+		v, err = p.renderVM(tx, vm, groups)
 		return err
 	})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 func TestCatalog(t *testing.T) {
 	e := newEnv(t)
 	res := e.c.Do("GET", "/regions", nil).Expect(t, 200)
-	if res.Get("success") != true || res.Len("regions") != 2 || res.String("regions", 0, "zones", 0, "id") != zonePoz || res.String("regions", 0, "zones", 0, "label") != "EU/POZ-1" {
+	if res.Get("success") != true || res.Len("regions") != 2 || res.String("regions", 0, "zones", 0, "id") != zonePoz || res.String("regions", 0, "zones", 0, "label") != "DC1/PUBLIC-1" {
 		t.Fatalf("regions: %v", res)
 	}
 	res = e.c.Do("GET", "/templates", nil).Expect(t, 200)
@@ -27,7 +27,7 @@ func TestVMLifecycle(t *testing.T) {
 	id := e.vm("web-1")
 	res := e.get(id).Expect(t, 200)
 	v := func(k ...any) any { return res.Get(append([]any{"virtual_machine"}, k...)...) }
-	if v("state") != "installing" || v("public_interface", "primary_ip_ipv4address") != "" || v("label") != "web-1" || v("zone", "name") != "EU/POZ-1" {
+	if v("state") != "installing" || v("public_interface", "primary_ip_ipv4address") != "" || v("label") != "web-1" || v("zone", "name") != "DC1/PUBLIC-1" {
 		t.Fatalf("new VM: %v", res)
 	}
 	if res.Len("virtual_machine", "storage_volumes") != 1 || v("storage_volumes", 0, "system_disk") != true || res.Int("virtual_machine", "storage_volumes", 0, "size") != 10 {

@@ -111,9 +111,13 @@ func attachedVMs(r *refs, v *Volume) []volumeVMView {
 }
 
 // volumeTasks are the tasks in progress that concern a volume: the install of the VM it is
-// the system disk of, and the deletion of a VM it is attached to.
+// the system disk of, the deletion of a VM it is attached to, and a recovery point being
+// taken of it.
 func volumeTasks(r *refs, v *Volume) []taskView {
 	out := []taskView{}
+	if r.takingPoint(v.ID) {
+		out = append(out, taskView{Action: actRecoveryPoint})
+	}
 	for _, id := range v.VMs {
 		vm := r.vm(id)
 		if vm != nil && (vm.Task == actDelete || (vm.Task == actInstall && v.SystemDisk)) {
@@ -385,6 +389,12 @@ func (p *Provider) deleteStorageVolume(c echo.Context) error {
 			return apierr.Conflict("The system disk cannot be deleted while its virtual machine exists.")
 		case len(vol.VMs) > 0:
 			return apierr.Conflict("The storage volume is attached; detach it first.")
+		}
+		if n, err := pendingPointsOf(tx, vol.ID); err != nil || n > 0 {
+			if err != nil {
+				return err
+			}
+			return apierr.Conflict("A recovery point of the storage volume is being taken.")
 		}
 		return tx.Coll(Name, collVolumes).Delete(state.Key(vol.ID))
 	})

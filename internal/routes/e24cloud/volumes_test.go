@@ -20,7 +20,7 @@ func TestCreateStorageVolume(t *testing.T) {
 			v := e.c.Do("GET", "/storage-volumes/"+res.String("storage_volume", "id"), nil).Expect(t, 200)
 			sv := func(k ...any) any { return v.Get(append([]any{"storage_volume"}, k...)...) }
 			if sv("label") != "data-1" || v.Int("storage_volume", "size") != 50 || sv("type") != "SSD" || sv("system_disk") != false ||
-				sv("shared_disk") != false || sv("virtual_machine") != nil || sv("attach_time") != nil || sv("zone", "name") != "EU/POZ-1" ||
+				sv("shared_disk") != false || sv("virtual_machine") != nil || sv("attach_time") != nil || sv("zone", "name") != "DC1/PUBLIC-1" ||
 				fmt.Sprint(sv("cost_per_hour")) != "0.025" || sv("owner", "name") != "panelsim Sp. z o.o." || v.Len("storage_volume", "task") != 0 {
 				t.Fatalf("new volume: %v", v)
 			}
@@ -31,7 +31,7 @@ func TestCreateStorageVolume(t *testing.T) {
 		{"flat, compute_zone_id, upper-case type, numeric string", "PUT", "/storage-volumes", map[string]any{"size": "20", "type": "HDD", "compute_zone_id": zoneWaw}, 200, func(t *testing.T, res *simtest.Response) {
 			keep(t, res)
 			v := e.c.Do("GET", "/storage-volumes/"+res.String("storage_volume", "id"), nil)
-			if v.String("storage_volume", "type") != "HDD" || v.String("storage_volume", "zone", "name") != "EU/WAW-1" || v.String("storage_volume", "label") == "" {
+			if v.String("storage_volume", "type") != "HDD" || v.String("storage_volume", "zone", "name") != "DC2/PUBLIC-1" || v.String("storage_volume", "label") == "" {
 				t.Fatalf("flat volume: %v", v)
 			}
 		}},

@@ -46,7 +46,7 @@ func (p *Provider) vmRunAction(c echo.Context) error {
 	var in struct {
 		Type string `json:"type"`
 	}
-	if err := provider.Bind(c, &in); err != nil {
+	if err := p.bind(c, &in); err != nil {
 		return err
 	}
 	id := vmID(provider.PathString(c, "vm_id"))
@@ -88,8 +88,9 @@ func (p *Provider) vmRunAction(c echo.Context) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// checkAction refuses what the VM's state does not allow (409).
-func checkAction(v *VM, action string) error {
+// checkSettled refuses (409) to change a VM that is being created or deleted, or whose
+// creation failed.
+func checkSettled(v *VM) error {
 	switch {
 	case v.Deleting:
 		return apierr.Conflict(fmt.Sprintf("VM %d is being deleted", v.ID))
@@ -97,6 +98,16 @@ func checkAction(v *VM, action string) error {
 		return apierr.Conflict(fmt.Sprintf("VM %d failed to be created; delete it", v.ID))
 	case v.Creating:
 		return apierr.Conflict(fmt.Sprintf("VM %d is still being created", v.ID))
+	}
+	return nil
+}
+
+// checkAction refuses what the VM's state does not allow (409).
+func checkAction(v *VM, action string) error {
+	if err := checkSettled(v); err != nil {
+		return err
+	}
+	switch {
 	case v.Busy != "":
 		return apierr.Conflict(fmt.Sprintf("VM %d has an action in progress (%s)", v.ID, v.Busy))
 	case action == "start" && v.State != stateShutoff:
@@ -200,6 +211,9 @@ func (p *Provider) runAction(tx *state.Tx, task *state.Task) error {
 	switch t.Type {
 	case "power_off":
 		v.State = stateShutoff
+		if err := closeConsole(tx, v); err != nil { // the domain's VNC server goes with it
+			return err
+		}
 	default: // start, reboot, reset: the domain runs and the guest boots
 		v.State, v.BootedAt = stateRunning, now.Add(seconds(p.fx.Timings.Boot))
 	}
@@ -225,6 +239,9 @@ func (p *Provider) runShutdown(tx *state.Tx, task *state.Task) error {
 		}
 	case phaseStop:
 		v.State, v.Busy, v.Updated = stateShutoff, "", tx.Now
+		if err := closeConsole(tx, v); err != nil {
+			return err
+		}
 		if waiting {
 			v.Shutdown.Outcome = "stopped"
 		}

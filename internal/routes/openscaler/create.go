@@ -5,9 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -48,10 +48,13 @@ type createTask struct {
 // follows the creation on the world's clock.
 func (p *Provider) coreVMCreate(c echo.Context) error {
 	var in createInput
-	if err := provider.Bind(c, &in); err != nil {
+	if err := p.bind(c, &in); err != nil {
 		return err
 	}
-	if err := in.check(); err != nil {
+	if err := in.check(sentObject(c)); err != nil {
+		return err
+	}
+	if err := in.checkKeys(); err != nil {
 		return err
 	}
 	var id int64
@@ -64,33 +67,134 @@ func (p *Provider) coreVMCreate(c echo.Context) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return streamRefused(c, err)
 	}
-	return p.streamCreation(c, id)
+	return p.streamCreation(c, p.vmCreation(id))
 }
 
-// check refuses what the document cannot say: a size together with custom resources, or
-// neither.
-func (in *createInput) check() error {
+// check is the model's own validator (pydantic's value_error on the body): a size, or a
+// custom size of vcpus, memoryMB and storageGB, not both and not half of one.
+func (in *createInput) check(body any) error {
 	custom := in.VCPUs != nil || in.MemoryMB != nil || in.StorageGB != nil
+	var msg string
 	switch {
 	case in.Size != nil && custom:
-		return apierr.Invalid("body: Give either size or vcpus, memoryMB and storageGB, not both")
+		msg = "Give either size or vcpus, memoryMB and storageGB, not both"
 	case in.Size == nil && !custom:
-		return apierr.Invalid("body.size: Field required")
+		msg = "Give either size or vcpus, memoryMB and storageGB"
 	case in.Size == nil:
 		var missing []string
-		for name, v := range map[string]*int{"vcpus": in.VCPUs, "memoryMB": in.MemoryMB, "storageGB": in.StorageGB} {
-			if v == nil {
-				missing = append(missing, "body."+name+": Field required")
+		for _, f := range []struct {
+			name string
+			v    *int
+		}{{"vcpus", in.VCPUs}, {"memoryMB", in.MemoryMB}, {"storageGB", in.StorageGB}} {
+			if f.v == nil {
+				missing = append(missing, f.name)
 			}
 		}
 		if len(missing) > 0 {
-			sort.Strings(missing)
-			return apierr.Invalid(missing...)
+			msg = "A custom size needs vcpus, memoryMB and storageGB; missing: " + strings.Join(missing, ", ")
 		}
 	}
+	if msg != "" {
+		return valueError([]any{"body"}, body, msg)
+	}
 	return nil
+}
+
+// checkKeys is the validator of ssh_keys: each entry is an OpenSSH public key ssh would
+// accept, or the id of a saved key (digits).
+func (in *createInput) checkKeys() error {
+	var items []pyError
+	for i, e := range in.SSHKeys {
+		if _, ok := provider.ParseSSHPublicKey(e); ok || isKeyID(e) {
+			continue
+		}
+		items = append(items, valueErrorItem([]any{"body", "ssh_keys", i}, e, "Value is neither an OpenSSH public key nor the id of a saved SSH key"))
+	}
+	if len(items) > 0 {
+		return refuse422(items...)
+	}
+	return nil
+}
+
+func isKeyID(s string) bool {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	return err == nil && n > 0
+}
+
+// vmCreation is how the stream reads a VM's creation.
+func (p *Provider) vmCreation(id int64) creation {
+	return creation{
+		stopping: fmt.Sprintf("The server is shutting down; VM %d is still being created: GET /vms/%d shows how far it got.", id, id),
+		poll: func(tx *state.Tx) ([]Progress, string, any, error) {
+			v, err := loadVM(tx, id)
+			if errors.Is(err, errVMNotFound) {
+				return nil, "500", detail{fmt.Sprintf("VM %d no longer exists.", id)}, nil
+			}
+			if err != nil {
+				return nil, "", nil, err
+			}
+			switch {
+			case v.Failed != "":
+				return v.Steps, "500", detail{v.Failed}, nil
+			case v.Creating && v.Deleting:
+				return v.Steps, "500", detail{fmt.Sprintf("VM %d was deleted before its creation finished.", id)}, nil
+			case !v.Creating:
+				view, err := renderVM(tx, v, allParts)
+				return v.Steps, "200", view, err
+			}
+			return v.Steps, "", nil, nil
+		},
+	}
+}
+
+// refusedOnStream checks what OpenScaler refuses once the creation's stream has started
+// (the event "400"): a password that does not meet the policy, a distro not offered in the
+// region.
+func (p *Provider) refusedOnStream(v *VM, distro *Distro) error {
+	msg := ""
+	switch {
+	case v.Password != "" && !p.fx.Password.met(v.Password):
+		msg = p.fx.Password.String()
+	case !distro.availableIn(v.Region):
+		msg = fmt.Sprintf("Distro '%s' is not available in region '%s'.", distro.ID, v.Region)
+	default:
+		return nil
+	}
+	return &streamRefusal{first: p.firstStep(p.fx.Create, v.Name, v.Distro, v.Size, v.Region, ""), msg: msg}
+}
+
+// firstStep is the first progress event of a creation.
+func (p *Provider) firstStep(steps []CreateStep, name, distro, size, region, vpc string) Progress {
+	return Progress{Percentage: steps[0].Percentage, Message: stepMessage(steps[0].Message, name, distro, size, region, vpc)}
+}
+
+func stepMessage(msg, name, distro, size, region, vpc string) string {
+	return strings.NewReplacer("{name}", name, "{distro}", distro, "{size}", size, "{region}", region, "{vpc}", vpc).Replace(msg)
+}
+
+// met reports whether a password meets the policy.
+func (pp PasswordPolicy) met(pw string) bool {
+	var lower, upper, digit, other int
+	for _, r := range pw {
+		switch {
+		case unicode.IsLower(r):
+			lower = 1
+		case unicode.IsUpper(r):
+			upper = 1
+		case unicode.IsDigit(r):
+			digit = 1
+		default:
+			other = 1
+		}
+	}
+	return len([]rune(pw)) >= pp.MinLength && lower+upper+digit+other >= pp.Classes
+}
+
+func (pp PasswordPolicy) String() string {
+	return fmt.Sprintf("The password does not meet the policy: at least %d characters, of at least %d kinds among lower-case letters, upper-case letters, digits and other characters.",
+		pp.MinLength, pp.Classes)
 }
 
 // newVM creates a VM record: it checks what the request refers to, reserves the region's
@@ -167,15 +271,18 @@ func (p *Provider) newVM(tx *state.Tx, in *createInput) (*VM, error) {
 		return nil, badRequest(fmt.Sprintf("Not enough capacity left in region %s for %d vCPUs, %d MB of memory and %d GB of storage.",
 			region.ID, need.VCPUs, need.MemoryMB, need.StorageGB))
 	}
+	if err := p.refusedOnStream(v, distro); err != nil {
+		return nil, err
+	}
 	region.Used.add(need, 1)
 	region.VMs++
 	if err := saveRegion(tx, region); err != nil {
 		return nil, err
 	}
-	if v.PrivateIP, err = allocatePrivateIP(tx, vpc, v.ID); err != nil {
+	if v.PrivateIP, err = allocatePrivateIP(tx, vpc, vmOwner(v.ID)); err != nil {
 		return nil, err
 	}
-	if v.Ports, err = allocatePorts(tx, region, v.ID); err != nil {
+	if v.Forwards, err = vmForwards(tx, region, v.ID); err != nil {
 		return nil, err
 	}
 	if err := tx.Set(Name, setVMsByProject).Add(state.Key(v.ProjectID), state.ID(uint64(v.ID))); err != nil {
@@ -207,15 +314,12 @@ func (p *Provider) vpcFor(tx *state.Tx, in *createInput, region string) (*VPC, e
 // of a saved SSH key.
 func resolveKeys(tx *state.Tx, entries []string) ([]string, error) {
 	var out []string
-	for i, e := range entries {
-		if key, _, ok := parsePublicKey(e); ok {
-			out = append(out, key)
+	for _, e := range entries {
+		if key, ok := provider.ParseSSHPublicKey(e); ok {
+			out = append(out, key.Line)
 			continue
 		}
-		id, err := strconv.ParseInt(strings.TrimSpace(e), 10, 64)
-		if err != nil {
-			return nil, apierr.Invalid(fmt.Sprintf("body.ssh_keys.%d: Value is neither an OpenSSH public key nor the id of a saved SSH key", i))
-		}
+		id, _ := strconv.ParseInt(strings.TrimSpace(e), 10, 64)
 		k, err := loadKey(tx, id)
 		if err != nil {
 			return nil, badRequest(fmt.Sprintf("SSH key %d not found.", id))
@@ -238,7 +342,7 @@ func (p *Provider) createStep(tx *state.Tx, v *VM, distro *Distro, i int) error 
 		v.Failed = fmt.Sprintf("VM %d could not be created: the %s image could not be fetched.", v.ID, distro.ID)
 		return nil
 	}
-	msg := strings.NewReplacer("{name}", v.Name, "{distro}", v.Distro, "{size}", v.Size, "{region}", v.Region).Replace(st.Message)
+	msg := stepMessage(st.Message, v.Name, v.Distro, v.Size, v.Region, strconv.FormatInt(v.VPCID, 10))
 	v.Steps = append(v.Steps, Progress{Percentage: st.Percentage, Message: msg})
 	if st.State != "" {
 		v.State, v.Updated = st.State, tx.Now

@@ -11,14 +11,31 @@ import (
 
 // Fixtures is openscaler/world.yaml.
 type Fixtures struct {
-	Seed     uint64        `yaml:"seed"`
-	Timings  Timings       `yaml:"timings"`
-	Create   []CreateStep  `yaml:"create"`
-	Regions  []RegionFx    `yaml:"regions"`
-	Distros  []Distro      `yaml:"distros"`
-	Projects []ProjectFx   `yaml:"projects"`
-	Custom   CustomPricing `yaml:"custom"`
-	Sizes    []Size        `yaml:"sizes"`
+	Seed     uint64         `yaml:"seed"`
+	Timings  Timings        `yaml:"timings"`
+	Create   []CreateStep   `yaml:"create"`
+	LBCreate []CreateStep   `yaml:"lbCreate"`
+	Regions  []RegionFx     `yaml:"regions"`
+	Distros  []Distro       `yaml:"distros"`
+	Projects []ProjectFx    `yaml:"projects"`
+	Custom   CustomPricing  `yaml:"custom"`
+	Sizes    []Size         `yaml:"sizes"`
+	LBSizes  []LBSize       `yaml:"lbSizes"`
+	Password PasswordPolicy `yaml:"passwordPolicy"`
+}
+
+// PasswordPolicy is what a VM's password must have: at least MinLength characters of at
+// least Classes of the four kinds (lower-case, upper-case, digits, others).
+type PasswordPolicy struct {
+	MinLength int `yaml:"minLength"`
+	Classes   int `yaml:"classes"`
+}
+
+// LBSize is a load balancer flavour.
+type LBSize struct {
+	ID             string `yaml:"id"`
+	Name           string `yaml:"name"`
+	MaxConnections int    `yaml:"maxConnections"`
 }
 
 // Timings are the durations of asynchronous work, in virtual seconds.
@@ -31,6 +48,8 @@ type Timings struct {
 	Reboot          int `yaml:"reboot"`
 	Reset           int `yaml:"reset"`
 	Delete          int `yaml:"delete"`
+	ConsoleIdle     int `yaml:"consoleIdle"`
+	LBDelete        int `yaml:"lbDelete"`
 }
 
 func seconds(n int) time.Duration { return time.Duration(n) * time.Second }
@@ -53,6 +72,11 @@ type RegionFx struct {
 	Country  string    `yaml:"country"`
 	PublicIP string    `yaml:"publicIp"`
 	Ports    PortRange `yaml:"ports"`
+	LBPorts  PortRange `yaml:"lbPorts"`
+	Console  struct {
+		Address string    `yaml:"address"`
+		Ports   PortRange `yaml:"ports"`
+	} `yaml:"console"`
 	Capacity Resources `yaml:"capacity"`
 }
 
@@ -64,6 +88,21 @@ type Distro struct {
 	Version    string `yaml:"version"`
 	ImageBytes int64  `yaml:"imageBytes"`
 	Fail       bool   `yaml:"fail"`
+	// Regions are where the distro's image is available; empty means everywhere.
+	Regions []string `yaml:"regions"`
+}
+
+// availableIn reports whether the distro's image is offered in the region.
+func (d *Distro) availableIn(region string) bool {
+	if len(d.Regions) == 0 {
+		return true
+	}
+	for _, r := range d.Regions {
+		if r == region {
+			return true
+		}
+	}
+	return false
 }
 
 // ProjectFx is a project of the fixtures.
@@ -110,8 +149,14 @@ func loadFixtures(fsys fs.FS) (*Fixtures, error) {
 	bad := func(format string, a ...any) error {
 		return fmt.Errorf("fixtures: openscaler: "+format, a...)
 	}
-	if len(fx.Create) == 0 {
-		return nil, bad("create needs at least one step")
+	if len(fx.Create) == 0 || len(fx.LBCreate) == 0 {
+		return nil, bad("create and lbCreate need at least one step each")
+	}
+	if len(fx.LBSizes) == 0 {
+		return nil, bad("at least one lbSize")
+	}
+	if fx.Timings.ConsoleIdle <= 0 {
+		return nil, bad("timings.consoleIdle must be positive")
 	}
 	if fx.Timings.ShutdownTimeout <= 0 {
 		return nil, bad("timings.shutdownTimeout must be positive")
@@ -141,9 +186,25 @@ func loadFixtures(fsys fs.FS) (*Fixtures, error) {
 			return nil, bad("create step %q: state %q (nostate, running or shutoff)", st.Message, st.State)
 		}
 	}
+	for _, st := range fx.LBCreate {
+		if st.State != "" || st.Image {
+			return nil, bad("lbCreate step %q: no state or image", st.Message)
+		}
+	}
 	for _, r := range fx.Regions {
 		if r.Ports.First <= 0 || r.Ports.Last < r.Ports.First+2 || r.Ports.Last > 65535 {
 			return nil, bad("region %s: ports %d-%d", r.ID, r.Ports.First, r.Ports.Last)
+		}
+		for name, rng := range map[string]PortRange{"lbPorts": r.LBPorts, "console.ports": r.Console.Ports} {
+			if rng.First <= 0 || rng.Last < rng.First || rng.Last > 65535 {
+				return nil, bad("region %s: %s %d-%d", r.ID, name, rng.First, rng.Last)
+			}
+		}
+		if r.LBPorts.First <= r.Ports.Last && r.LBPorts.Last >= r.Ports.First { // one index holds both
+			return nil, bad("region %s: lbPorts %d-%d overlap ports %d-%d", r.ID, r.LBPorts.First, r.LBPorts.Last, r.Ports.First, r.Ports.Last)
+		}
+		if r.Console.Address == "" {
+			return nil, bad("region %s: console.address", r.ID)
 		}
 	}
 	return &fx, nil
@@ -153,6 +214,15 @@ func (p *Provider) size(id string) *Size {
 	for i := range p.fx.Sizes {
 		if p.fx.Sizes[i].ID == id {
 			return &p.fx.Sizes[i]
+		}
+	}
+	return nil
+}
+
+func (p *Provider) lbSize(id string) *LBSize {
+	for i := range p.fx.LBSizes {
+		if p.fx.LBSizes[i].ID == id {
+			return &p.fx.LBSizes[i]
 		}
 	}
 	return nil
@@ -176,7 +246,8 @@ func (p *Provider) Seed(tx *state.Tx) error {
 		return err
 	}
 	for _, r := range p.fx.Regions {
-		rec := Region{ID: r.ID, Name: r.Name, Country: r.Country, PublicIP: r.PublicIP, Ports: r.Ports, Capacity: r.Capacity}
+		rec := Region{ID: r.ID, Name: r.Name, Country: r.Country, PublicIP: r.PublicIP, Ports: r.Ports, LBPorts: r.LBPorts,
+			ConsoleAddr: r.Console.Address, ConsolePorts: r.Console.Ports, Capacity: r.Capacity}
 		if err := saveRegion(tx, &rec); err != nil {
 			return err
 		}

@@ -27,6 +27,17 @@ func FuzzRequests(f *testing.F) {
 		{"POST", "/ssh_keys", "application/json", `{"name":"k","public_key":"ssh-rsa ` + strings.Repeat("A", 5000) + `"}`},
 		{"DELETE", "/vpcs/1", "", "[]"},
 		{"GET", "/vpcs/-1", "", ""},
+		{"POST", "/vms", "", `{"name": "x", "vcpus": NaN, "memoryMB": Infinity}`},
+		{"POST", "/vms", "text/plain", `{"name": "\ud800"}`},
+		{"POST", "/vms/1/public_ports", "application/json", `{"port": [80], "desc": {"a": 1e400}}`},
+		{"DELETE", "/vms/1/public_ports", "application/json", `{"port": "22 "}`},
+		{"POST", "/vms/1/console", "application/json", `[]`},
+		{"POST", "/lbs", "application/json", `{"name":"l","project_id":"default","region":"alg1","vpc_id":1,"size":"small","visibility":"public"}`},
+		{"POST", "/lbs/1/backends", "application/json", `{"name":"b","mode":"http","balancing_method":"first","port":"x","servers":{"type":"computer","computer_ids":[null,1,"abc"]},"options":{"health_check":{"type":"http","port":"y"},"sticky_session":"on"}}`},
+		{"PUT", "/lbs/1/frontends/f", "application/json", `{"name":"f","mode":"http","binds":[{"port":443,"ssl":"yes","ssl_certificate":""}],"backends":[{"backend":"b","test":"t","cond":"x"}]}`},
+		{"POST", "/lbs/1/certificates", "application/json", `{"name":"c","cert_type":"upload","cert_content":"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"}`},
+		{"DELETE", "/lbs/1/public_ports", "", `{"port": 80}`},
+		{"GET", "/lbs/1/certificates/%00", "", ""},
 	}
 	for _, s := range seeds {
 		f.Add(s.method, s.path, s.ctype, s.body)

@@ -82,12 +82,19 @@ type stream struct {
 	events chan event
 }
 
-// openCreate posts a creation and returns its stream, or the plain answer when it was
+// openCreate posts a VM creation and returns its stream, or the plain answer when it was
 // refused before streaming.
 func (e *env) openCreate(c *simtest.Client, body any) (*stream, *simtest.Response) {
 	e.t.Helper()
+	return e.openStream(c, "/vms", body)
+}
+
+// openStream posts a creation to path (/vms, /lbs) and returns its stream, or the plain
+// answer when it was refused before streaming.
+func (e *env) openStream(c *simtest.Client, path string, body any) (*stream, *simtest.Response) {
+	e.t.Helper()
 	raw, _ := json.Marshal(body)
-	req, _ := http.NewRequest("POST", c.Base+"/vms", bytes.NewReader(raw))
+	req, _ := http.NewRequest("POST", c.Base+path, bytes.NewReader(raw))
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("Accept", "text/event-stream")
@@ -246,3 +253,63 @@ func withFixtures(t *testing.T, replace ...string) simtest.Option {
 }
 
 func itoa(n int64) string { return fmt.Sprint(n) }
+
+// Figures of the load balancers in the default fixtures.
+const (
+	lbCreateSeconds = 30 // the sum of the lbCreate steps' "after"
+	lbDeleteSeconds = 10
+	consoleIdle     = 600
+)
+
+// lbBody is a valid load balancer creation request; extra as for vmBody.
+func lbBody(name string, extra ...any) map[string]any {
+	body := map[string]any{"name": name, "project_id": "default", "region": "alg1", "vpc_id": 1, "size": "small", "visibility": "public"}
+	for i := 0; i+1 < len(extra); i += 2 {
+		if extra[i+1] == nil {
+			delete(body, extra[i].(string))
+			continue
+		}
+		body[extra[i].(string)] = extra[i+1]
+	}
+	return body
+}
+
+// lb creates a load balancer through its stream, runs the clock through its creation and
+// returns its id (a string, as the API writes it).
+func (e *env) lb(body map[string]any) string {
+	e.t.Helper()
+	s, refused := e.openStream(e.c, "/lbs", body)
+	if refused != nil {
+		e.t.Fatalf("lb create refused: %v", refused)
+	}
+	if ev := s.next(); ev.name != "progress" {
+		e.t.Fatalf("first event %s %s", ev.name, ev.data)
+	}
+	e.advance(lbCreateSeconds * time.Second)
+	ev, _ := s.final()
+	if ev.name != "200" {
+		e.t.Fatalf("final event %s %s", ev.name, ev.data)
+	}
+	id, _ := ev.json(e.t)["id"].(string)
+	return id
+}
+
+// pyErrors is a FastAPI 422 body in short: "type loc: msg" for each error, joined with " | "
+// (loc as a dotted path: body.ssh_keys.0).
+func pyErrors(t *testing.T, res *simtest.Response) string {
+	t.Helper()
+	items, ok := res.Get("detail").([]any)
+	if !ok {
+		t.Fatalf("not FastAPI's 422: %d %s", res.Status, res.Body)
+	}
+	var out []string
+	for _, it := range items {
+		m := it.(map[string]any)
+		var loc []string
+		for _, l := range m["loc"].([]any) {
+			loc = append(loc, fmt.Sprint(l))
+		}
+		out = append(out, fmt.Sprintf("%s %s: %s", m["type"], strings.Join(loc, "."), m["msg"]))
+	}
+	return strings.Join(out, " | ")
+}

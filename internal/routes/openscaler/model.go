@@ -16,10 +16,12 @@ const (
 	collVPCs     = "vpcs"
 	collVMs      = "vms"
 	collSSHKeys  = "sshKeys"
+	collLBs      = "lbs"
 
 	keyAccount = "account"
 
-	idxPublicPorts  = "publicPorts"    // <region>/<port> -> vm id
+	idxPublicPorts  = "publicPorts"    // <region>/<port> -> vm id, or "lb/<id>" (the load balancers' range)
+	idxConsolePorts = "consolePorts"   // <region>/<port> -> vm id
 	idxPrivateIPs   = "privateIps"     // <vpc id>/<address> -> vm id
 	idxDefaultVPC   = "defaultVpc"     // <project>/<region> -> vpc id
 	idxKeyPrint     = "sshFingerprint" // fingerprint -> key id
@@ -64,16 +66,20 @@ type PortRange struct {
 	Last  int `json:"last" yaml:"last"`
 }
 
-// Region is a data centre: a shared public IP and the capacity its VMs draw on.
+// Region is a data centre: a shared public IP whose ports forward to VMs (Ports) and to
+// load balancers (LBPorts), the recovery consoles' proxy, and the capacity its VMs draw on.
 type Region struct {
-	ID       string    `json:"id"`
-	Name     string    `json:"name"`
-	Country  string    `json:"country"`
-	PublicIP string    `json:"publicIp"`
-	Ports    PortRange `json:"ports"`
-	Capacity Resources `json:"capacity"`
-	Used     Resources `json:"used"`
-	VMs      int       `json:"vms"`
+	ID           string    `json:"id"`
+	Name         string    `json:"name"`
+	Country      string    `json:"country"`
+	PublicIP     string    `json:"publicIp"`
+	Ports        PortRange `json:"ports"`
+	LBPorts      PortRange `json:"lbPorts"`
+	ConsoleAddr  string    `json:"consoleAddress"`
+	ConsolePorts PortRange `json:"consolePorts"`
+	Capacity     Resources `json:"capacity"`
+	Used         Resources `json:"used"`
+	VMs          int       `json:"vms"`
 }
 
 func loadRegion(tx *state.Tx, id string) (*Region, error) {
@@ -156,6 +162,8 @@ var (
 	errVPCNotFound    = apierr.NotFound("VPC not found")
 	errSSHKeyNotFound = apierr.NotFound("SSH key not found")
 )
+
+var errLBNotFound = apierr.NotFound("Load balancer not found")
 
 func errProjectNotFound(id string) error { return apierr.NotFound("Project '" + id + "' not found") }
 

@@ -20,9 +20,14 @@ func privateKey(vpc int64, addr string) []byte {
 
 func portKey(region string, port int) []byte { return []byte(region + "/" + strconv.Itoa(port)) }
 
-// allocatePrivateIP gives vm the lowest free address of the VPC's subnet (.2 and up; .1 is
-// the gateway).
-func allocatePrivateIP(tx *state.Tx, vpc *VPC, vm int64) (string, error) {
+// vmOwner and lbOwner are what the address and port indexes record as a VM's or a load
+// balancer's.
+func vmOwner(id int64) []byte { return state.ID(uint64(id)) }
+func lbOwner(id int64) []byte { return []byte("lb/" + strconv.FormatInt(id, 10)) }
+
+// allocatePrivateIP gives owner the lowest free address of the VPC's subnet (.2 and up; .1
+// is the gateway). VMs and load balancers share the VPC's addresses.
+func allocatePrivateIP(tx *state.Tx, vpc *VPC, owner []byte) (string, error) {
 	prefix, err := netip.ParsePrefix(vpc.Subnet)
 	if err != nil {
 		return "", fmt.Errorf("vpc %d: subnet %q: %w", vpc.ID, vpc.Subnet, err)
@@ -32,20 +37,20 @@ func allocatePrivateIP(tx *state.Tx, vpc *VPC, vm int64) (string, error) {
 	for ; prefix.Contains(addr) && addr.Next().IsValid() && prefix.Contains(addr.Next()); addr = addr.Next() {
 		key := privateKey(vpc.ID, addr.String())
 		if idx.Get(key) == nil {
-			return addr.String(), idx.Put(key, state.ID(uint64(vm)))
+			return addr.String(), idx.Put(key, owner)
 		}
 	}
 	return "", badRequest(fmt.Sprintf("No free private IP address left in VPC %d (%s).", vpc.ID, vpc.Subnet))
 }
 
-// allocatePorts gives vm the lowest three consecutive free ports of the region's shared IP.
-func allocatePorts(tx *state.Tx, r *Region, vm int64) ([]int, error) {
-	idx := tx.Index(Name, idxPublicPorts)
-	n := len(forwarded)
-	for first := r.Ports.First; first+n-1 <= r.Ports.Last; first++ {
+// allocatePorts gives owner the lowest n consecutive free ports of rng in index idx for the
+// region, or nil when there are none.
+func allocatePorts(tx *state.Tx, idx, region string, rng PortRange, owner []byte, n int) ([]int, error) {
+	ports := tx.Index(Name, idx)
+	for first := rng.First; first+n-1 <= rng.Last; first++ {
 		free := true
 		for i := 0; i < n && free; i++ {
-			if idx.Get(portKey(r.ID, first+i)) != nil {
+			if ports.Get(portKey(region, first+i)) != nil {
 				free = false
 				first += i // the next run cannot start before the taken port
 			}
@@ -53,20 +58,59 @@ func allocatePorts(tx *state.Tx, r *Region, vm int64) ([]int, error) {
 		if !free {
 			continue
 		}
-		ports := make([]int, n)
-		for i := range ports {
-			ports[i] = first + i
-			if err := idx.Put(portKey(r.ID, ports[i]), state.ID(uint64(vm))); err != nil {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = first + i
+			if err := ports.Put(portKey(region, out[i]), owner); err != nil {
 				return nil, err
 			}
 		}
-		return ports, nil
+		return out, nil
 	}
-	return nil, badRequest(fmt.Sprintf("No free public ports left on %s in region %s.", r.PublicIP, r.ID))
+	return nil, nil
 }
 
-// release gives back what a VM holds: its region's resources, its public ports and its
-// private address.
+func errNoPublicPort(r *Region) error {
+	return badRequest(fmt.Sprintf("No free public ports left on %s in region %s.", r.PublicIP, r.ID))
+}
+
+// vmForwards gives a new VM its three automatic forwards (22, 80, 443) on the lowest three
+// consecutive free ports of the region's shared IP.
+func vmForwards(tx *state.Tx, r *Region, vm int64) ([]Forward, error) {
+	ports, err := allocatePorts(tx, idxPublicPorts, r.ID, r.Ports, vmOwner(vm), len(forwarded))
+	if err != nil || ports == nil {
+		return nil, firstErr(err, errNoPublicPort(r))
+	}
+	out := make([]Forward, len(ports))
+	for i, f := range forwarded {
+		out[i] = Forward{Port: ports[i], Internal: f.port,
+			Description: fmt.Sprintf("%s port for VM %d (internal port %d)", f.name, vm, f.port)}
+	}
+	return out, nil
+}
+
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freePorts gives a region's public ports back.
+func freePorts(tx *state.Tx, region string, fw []Forward) error {
+	idx := tx.Index(Name, idxPublicPorts)
+	for _, f := range fw {
+		if err := idx.Delete(portKey(region, f.Port)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// release gives back what a VM holds: its region's resources, its public ports, its console
+// and its private address.
 func release(tx *state.Tx, v *VM) error {
 	r, err := loadRegion(tx, v.Region)
 	if err != nil {
@@ -77,11 +121,11 @@ func release(tx *state.Tx, v *VM) error {
 	if err := saveRegion(tx, r); err != nil {
 		return err
 	}
-	ports := tx.Index(Name, idxPublicPorts)
-	for _, port := range v.Ports {
-		if err := ports.Delete(portKey(v.Region, port)); err != nil {
-			return err
-		}
+	if err := freePorts(tx, v.Region, v.Forwards); err != nil {
+		return err
+	}
+	if err := closeConsole(tx, v); err != nil {
+		return err
 	}
 	if v.PrivateIP != "" {
 		return tx.Index(Name, idxPrivateIPs).Delete(privateKey(v.VPCID, v.PrivateIP))

@@ -105,7 +105,7 @@ type projectInput struct {
 
 func (p *Provider) coreProjectCreate(c echo.Context) error {
 	var in projectInput
-	if err := provider.Bind(c, &in); err != nil {
+	if err := p.bind(c, &in); err != nil {
 		return err
 	}
 	var out projectView
@@ -140,6 +140,18 @@ func (p *Provider) coreProjectDelete(c echo.Context) error {
 		}
 		if n := tx.Set(Name, setVMsByProject).Len(state.Key(id)); n > 0 {
 			return apierr.Conflict("Project '" + id + "' still has " + strconv.Itoa(n) + " VM(s); delete them first")
+		}
+		lbs := 0
+		if err := eachLB(tx, func(lb *LB) error {
+			if lb.ProjectID == id {
+				lbs++
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		if lbs > 0 {
+			return apierr.Conflict("Project '" + id + "' still has " + strconv.Itoa(lbs) + " load balancer(s); delete them first")
 		}
 		var vpcs [][]byte
 		err := tx.Set(Name, setVPCsByProj).Members(state.Key(id), 0, -1, func(m []byte) error {

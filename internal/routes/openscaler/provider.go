@@ -1,6 +1,8 @@
-// Package openscaler simulates the OpenScaler API (v1): VMs created over a stream of
-// server-sent events, power actions (a synchronous shutdown among them), and the catalog the
-// VM object refers to (sizes, regions, distros, projects, VPCs, SSH keys), on the state of a
+// Package openscaler simulates the OpenScaler API (v1), a FastAPI application: VMs created
+// over a stream of server-sent events, power actions (a synchronous shutdown among them),
+// public ports and recovery consoles, load balancers (created over the same kind of stream)
+// with their backends, frontends, public ports and certificates, and the catalog the VM
+// object refers to (sizes, regions, distros, projects, VPCs, SSH keys), on the state of a
 // world.
 package openscaler
 
@@ -11,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/panelsim/panelsim/internal/openapi"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/world"
 )
@@ -24,6 +27,10 @@ type Provider struct {
 	provider.Base
 	provider.Bearer
 	fx *Fixtures
+	// ops are the document's operations by id (to check a body again as FastAPI reads it);
+	// orders their request bodies' field order (pydantic lists errors in it).
+	ops    map[string]*openapi.Operation
+	orders map[string]*fieldOrder
 }
 
 // New loads the OpenScaler document and fixtures.
@@ -36,7 +43,19 @@ func New(fixtures fs.FS, log *slog.Logger) (*Provider, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Provider{Base: base, fx: fx}, nil
+	ops, err := openapi.Operations(base.Spec())
+	if err != nil {
+		return nil, err
+	}
+	orders, err := loadFieldOrders()
+	if err != nil {
+		return nil, err
+	}
+	p := &Provider{Base: base, fx: fx, ops: map[string]*openapi.Operation{}, orders: orders}
+	for _, op := range ops {
+		p.ops[op.ID] = op
+	}
+	return p, nil
 }
 
 // Unauthorized answers 401 {"detail":…} with a Bearer challenge: "Not authenticated" when no
@@ -57,5 +76,8 @@ func (p *Provider) Runners() map[string]world.Runner {
 		taskAction:   p.runAction,
 		taskShutdown: p.runShutdown,
 		taskDelete:   p.runDelete,
+		taskConsole:  p.runConsole,
+		taskLBCreate: p.runLBCreate,
+		taskLBDelete: p.runLBDelete,
 	}
 }

@@ -3,16 +3,42 @@ package openscaler
 import "github.com/labstack/echo/v4"
 
 // Handlers is the route table: one handler per operationId of specs/openscaler.yaml. Paths
-// and methods come from the document. The four operations the vendor documents keep their
-// documented ids (core_vm_list, core_vm_create, core_vm_info, vm_run_action); the others
-// follow their pattern.
+// and methods come from the document. The vendor's operations keep their documented ids;
+// the others follow their pattern. Every handler goes through fastapi (body.go): what FastAPI
+// would refuse and the shared pipeline took is a leniency.
 func (p *Provider) Handlers() map[string]echo.HandlerFunc {
-	return map[string]echo.HandlerFunc{
+	table := map[string]echo.HandlerFunc{
 		"core_vm_list":   p.coreVMList,
 		"core_vm_create": p.coreVMCreate,
 		"core_vm_info":   p.coreVMInfo,
 		"core_vm_delete": p.coreVMDelete,
 		"vm_run_action":  p.vmRunAction,
+
+		"vm_public_ports_post":   p.vmPublicPortsPost,
+		"vm_public_ports_delete": p.vmPublicPortsDelete,
+		"vnc_console_open":       p.vncConsoleOpen,
+		"vnc_console_close":      p.vncConsoleClose,
+
+		"lb_create":             p.lbCreate,
+		"lb_list":               p.lbList,
+		"lb_info":               p.lbInfo,
+		"lb_delete":             p.lbDelete,
+		"lb_list_backends":      p.lbListBackends,
+		"lb_get_backend":        p.lbGetBackend,
+		"lb_create_backend":     p.lbCreateBackend,
+		"lb_update_backend":     p.lbUpdateBackend,
+		"lb_delete_backend":     p.lbDeleteBackend,
+		"lb_list_frontends":     p.lbListFrontends,
+		"lb_get_frontend":       p.lbGetFrontend,
+		"lb_create_frontend":    p.lbCreateFrontend,
+		"lb_update_frontend":    p.lbUpdateFrontend,
+		"lb_delete_frontend":    p.lbDeleteFrontend,
+		"lb_open_port":          p.lbOpenPort,
+		"lb_close_port":         p.lbClosePort,
+		"lb_create_certificate": p.lbCreateCertificate,
+		"lb_get_certificate":    p.lbGetCertificate,
+		"lb_list_certificates":  p.lbListCertificates,
+		"lb_delete_certificate": p.lbDeleteCertificate,
 
 		"core_size_list":   p.coreSizeList,
 		"core_region_list": p.coreRegionList,
@@ -29,4 +55,8 @@ func (p *Provider) Handlers() map[string]echo.HandlerFunc {
 		"ssh_key_create": p.sshKeyCreate,
 		"ssh_key_delete": p.sshKeyDelete,
 	}
+	for id, h := range table {
+		table[id] = p.fastapi(id, h)
+	}
+	return table
 }

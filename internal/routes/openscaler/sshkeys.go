@@ -1,10 +1,7 @@
 package openscaler
 
 import (
-	"crypto/sha256"
-	"encoding/base64"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -13,35 +10,6 @@ import (
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
-
-// keyTypes are the OpenSSH public key types accepted.
-var keyTypes = []string{
-	"ssh-rsa", "ssh-ed25519", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384", "ecdsa-sha2-nistp521",
-	"sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
-}
-
-// parsePublicKey checks that s looks like an OpenSSH public key ("<type> <base64> [comment]")
-// and returns it trimmed with its SHA256 fingerprint. The key body is not decoded strictly: a
-// body that is not base64 (the documentation's "...key1...=") is fingerprinted as text.
-func parsePublicKey(s string) (key, fingerprint string, ok bool) {
-	fields := strings.Fields(s)
-	if len(fields) < 2 {
-		return "", "", false
-	}
-	known := false
-	for _, t := range keyTypes {
-		known = known || fields[0] == t
-	}
-	if !known {
-		return "", "", false
-	}
-	blob, err := base64.StdEncoding.DecodeString(fields[1])
-	if err != nil {
-		blob = []byte(fields[1])
-	}
-	sum := sha256.Sum256(blob)
-	return strings.Join(fields, " "), "SHA256:" + base64.RawStdEncoding.EncodeToString(sum[:]), true
-}
 
 type sshKeyView struct {
 	ID          int64  `json:"id"`
@@ -88,13 +56,14 @@ type sshKeyInput struct {
 
 func (p *Provider) sshKeyCreate(c echo.Context) error {
 	var in sshKeyInput
-	if err := provider.Bind(c, &in); err != nil {
+	if err := p.bind(c, &in); err != nil {
 		return err
 	}
-	key, print, ok := parsePublicKey(in.PublicKey)
+	parsed, ok := provider.ParseSSHPublicKey(in.PublicKey)
 	if !ok {
-		return apierr.Invalid("body.public_key: Value is not an OpenSSH public key")
+		return valueError([]any{"body", "public_key"}, in.PublicKey, "Value is not an OpenSSH public key")
 	}
+	key, print := parsed.Line, parsed.FingerprintSHA256()
 	var out sshKeyView
 	err := provider.World(c).Update(func(tx *state.Tx) error {
 		idx := tx.Index(Name, idxKeyPrint)

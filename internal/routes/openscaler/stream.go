@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
@@ -13,65 +12,53 @@ import (
 	"github.com/panelsim/panelsim/internal/state"
 )
 
-// streamCreation answers a creation as server-sent events: one "progress" event per step of
-// the creation as the world's clock carries it out, then a last event named after the status
-// of the outcome: "200" with the VM, or "500" with {"detail": …} when the creation failed or
-// the VM was deleted before it was created, or "503" when the simulator shuts down before
-// the creation ends (it goes on after a restart). It wakes up whenever the world's clock moves or
-// its tasks run, and rereads the VM from the store each time. A client that goes away does
-// not stop the creation.
-func (p *Provider) streamCreation(c echo.Context, id int64) error {
+// creation is something created over a stream of server-sent events (a VM, a load
+// balancer), as the stream reads it from the store.
+type creation struct {
+	// poll reads how far the creation got: its progress events so far and, once it has
+	// ended, the name of the last event ("200", "500") and its data.
+	poll func(tx *state.Tx) (steps []Progress, final string, payload any, err error)
+	// stopping is the detail of the "503" event that ends the stream when the simulator
+	// shuts down first (the creation itself goes on after a restart).
+	stopping string
+}
+
+// streamCreation answers a creation as server-sent events: one "progress" event per step
+// as the world's clock carries it out, then a last event named after the status of the
+// outcome ("200" with the object, "500" with {"detail": …}), or "503" when the simulator
+// shuts down before the creation ends. It wakes up whenever the world's clock moves or its
+// tasks run, and rereads the record each time. A client that goes away does not stop the
+// creation.
+func (p *Provider) streamCreation(c echo.Context, cr creation) error {
 	w := provider.World(c)
-	res := c.Response()
-	h := res.Header()
-	h.Set(echo.HeaderContentType, "text/event-stream")
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	res.WriteHeader(http.StatusOK)
+	res := openStream(c)
 	ctx := c.Request().Context()
 	sent := 0
 	for {
 		changed := w.Changed()
 		var (
-			news    []Progress
+			steps   []Progress
 			final   string
 			payload any
 		)
 		err := w.View(func(tx *state.Tx) error {
-			news, final, payload = nil, "", nil
-			v, err := loadVM(tx, id)
-			if errors.Is(err, errVMNotFound) {
-				final, payload = "500", detail{fmt.Sprintf("VM %d no longer exists.", id)}
-				return nil
-			}
-			if err != nil {
-				return err
-			}
-			if sent < len(v.Steps) {
-				news = v.Steps[sent:]
-			}
-			switch {
-			case v.Failed != "":
-				final, payload = "500", detail{v.Failed}
-			case v.Creating && v.Deleting:
-				final, payload = "500", detail{fmt.Sprintf("VM %d was deleted before its creation finished.", id)}
-			case !v.Creating:
-				final = "200"
-				payload, err = renderVM(tx, v, allParts)
-			}
+			var err error
+			steps, final, payload, err = cr.poll(tx)
 			return err
 		})
 		if err != nil {
-			p.Log.Error("create stream", "vm", id, "err", err)
+			p.Log.Error("create stream", "err", err)
 			final, payload = "500", detail{"Internal Server Error"}
 		}
 		provider.KeepWriting(c)
-		for _, pr := range news {
-			if writeEvent(res, "progress", pr) != nil {
-				return nil
+		if sent < len(steps) {
+			for _, pr := range steps[sent:] {
+				if writeEvent(res, "progress", pr) != nil {
+					return nil
+				}
 			}
+			sent = len(steps)
 		}
-		sent += len(news)
 		if final != "" {
 			writeEvent(res, final, payload)
 			res.Flush()
@@ -84,11 +71,47 @@ func (p *Provider) streamCreation(c echo.Context, id int64) error {
 			return nil
 		case <-provider.Stopping(c):
 			provider.KeepWriting(c)
-			writeEvent(res, "503", detail{fmt.Sprintf("The server is shutting down; VM %d is still being created: GET /vms/%d shows how far it got.", id, id)})
+			writeEvent(res, "503", detail{cr.stopping})
 			res.Flush()
 			return nil
 		}
 	}
+}
+
+// streamRefusal is a creation the panel refuses once its stream has started: the answer is
+// the first progress event, then "400" with {"detail": msg}. Returned from inside the
+// creation's transaction, it leaves nothing behind.
+type streamRefusal struct {
+	first Progress
+	msg   string
+}
+
+func (e *streamRefusal) Error() string { return e.msg }
+
+// streamRefused answers err as a stream when it is a streamRefusal; other errors are
+// returned as they are (plain JSON answers).
+func streamRefused(c echo.Context, err error) error {
+	var sr *streamRefusal
+	if !errors.As(err, &sr) {
+		return err
+	}
+	res := openStream(c)
+	if writeEvent(res, "progress", sr.first) == nil {
+		writeEvent(res, "400", detail{sr.msg})
+	}
+	res.Flush()
+	return nil
+}
+
+// openStream starts a 200 text/event-stream answer.
+func openStream(c echo.Context) *echo.Response {
+	res := c.Response()
+	h := res.Header()
+	h.Set(echo.HeaderContentType, "text/event-stream")
+	h.Set(echo.HeaderCacheControl, "no-cache")
+	h.Set("X-Accel-Buffering", "no")
+	res.WriteHeader(http.StatusOK)
+	return res
 }
 
 // writeEvent writes one event: its name and its data as one line of JSON.

@@ -178,11 +178,47 @@ func TestSSHKeysOnCreate(t *testing.T) {
 	e := newEnv(t)
 	key := e.c.Do("POST", "/ssh_keys", map[string]any{"name": "laptop", "public_key": "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE0vJ3sB5mjXH7nOQzpRtYzY0k0aQ3cmoP8oLQJH2Fz6 me@laptop"}).Expect(t, 201)
 	id := key.Int("id")
-	e.vm(vmBody("keys", "ssh_keys", []any{"ssh-rsa ...key1...= user@host", fmt.Sprint(id)}))
+	e.vm(vmBody("keys", "ssh_keys", []any{"ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBHHOmJ0vDcq9ttbMgMLYV/cKMh86PS9bL55SOlgKV/h/Jnss4VFcnPyfA/Vh2JHeY6zY1bzvtRZ1E/JdLap2iqU= ops@ci", fmt.Sprint(id)}))
 	if _, refused := e.openCreate(e.c, vmBody("x", "ssh_keys", []any{"99"})); refused == nil || refused.Status != 400 || refused.String("detail") != "SSH key 99 not found." {
 		t.Fatalf("unknown saved key: %v", refused)
 	}
 	if _, refused := e.openCreate(e.c, vmBody("x", "ssh_keys", []any{"not a key"})); refused == nil || refused.Status != 422 {
 		t.Fatalf("malformed key: %v", refused)
+	}
+}
+
+// TestCreateRefusedOnStream: what OpenScaler refuses once the stream has started (a password
+// that fails the policy, a distro the region does not offer) ends the stream with "400"
+// right after the first progress event, and leaves nothing behind.
+func TestCreateRefusedOnStream(t *testing.T) {
+	e := newEnv(t, withFixtures(t, "imageBytes: 1610612736}", "imageBytes: 1610612736, regions: [fra1]}"))
+	for body, want := range map[string]map[string]any{
+		"The password does not meet the policy: at least 8 characters, of at least 2 kinds among lower-case letters, upper-case letters, digits and other characters.": vmBody("weak", "password", "password"),
+		"Distro 'ubuntu-24.04' is not available in region 'alg1'.": vmBody("elsewhere", "distro", "ubuntu-24.04"),
+	} {
+		s, refused := e.openCreate(e.c, want)
+		if refused != nil {
+			t.Fatalf("plain answer: %v", refused)
+		}
+		first := s.next()
+		if first.name != "progress" || first.json(t)["message"] != "Creating VM "+want["name"].(string) {
+			t.Fatalf("first event %s %s", first.name, first.data)
+		}
+		last := s.next()
+		if last.name != "400" || last.json(t)["detail"] != body {
+			t.Fatalf("last event %s %s", last.name, last.data)
+		}
+		s.ended()
+	}
+	if n := e.c.Do("GET", "/vms?project_id=default", nil).Expect(t, 200).Len("vms"); n != 0 {
+		t.Fatalf("%d VMs after refusals", n)
+	}
+	if n := e.pending(); n != 0 {
+		t.Fatalf("%d tasks after refusals", n)
+	}
+	// The pages' example password meets the policy; the first VM gets the first id and address.
+	id := e.vm(vmBody("ok", "password", "strong_password"))
+	if ip := e.get(id, "?only=network").String("network", "private_ip"); id != 1 || ip != "10.0.1.2" {
+		t.Fatalf("first VM %d %s", id, ip)
 	}
 }

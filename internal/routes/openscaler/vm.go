@@ -39,7 +39,7 @@ type VM struct {
 	VPCID        int64     `json:"vpcId"`
 	PrivateIP    string    `json:"privateIp"`
 	MAC          string    `json:"mac"`
-	Ports        []int     `json:"ports"` // public ports forwarded to 22, 80 and 443
+	Forwards     []Forward `json:"forwards"` // public ports: 22, 80 and 443 from the start, then what the API adds
 	Disks        []Disk    `json:"disks"`
 	State        string    `json:"state"`
 	Created      time.Time `json:"created"`
@@ -66,6 +66,26 @@ type VM struct {
 	Seq        int64         `json:"seq"`
 	Shutdown   *ShutdownWait `json:"shutdown,omitempty"`
 	Deleting   bool          `json:"deleting"`
+	// Console is the open recovery console, nil when none is; ConsoleSeq numbers the consoles
+	// opened, so that an idle timeout knows whether its console is still the open one.
+	Console    *Console `json:"console,omitempty"`
+	ConsoleSeq int64    `json:"consoleSeq,omitempty"`
+}
+
+// Forward is a port of the region's shared public IP forwarded to a port of a VM or a load
+// balancer.
+type Forward struct {
+	Port        int    `json:"port"`
+	Internal    int    `json:"internal"`
+	Description string `json:"description"`
+}
+
+// Console is an open recovery (VNC) console: a port of the region's console proxy.
+type Console struct {
+	Seq     int64     `json:"seq"`
+	Address string    `json:"address"`
+	Port    int       `json:"port"`
+	Opened  time.Time `json:"opened"`
 }
 
 // Disk is a disk of a VM: the main disk (vda) and the attached ones (vdc, vdd, …; vdb is
@@ -169,6 +189,14 @@ type portView struct {
 	InternalPort int    `json:"internal_port"`
 }
 
+func portViews(fw []Forward) []portView {
+	out := make([]portView, 0, len(fw))
+	for _, f := range fw {
+		out = append(out, portView{Description: f.Description, Port: f.Port, InternalPort: f.Internal})
+	}
+	return out
+}
+
 // forwarded are the internal ports every VM gets a public port for, in order.
 var forwarded = []struct {
 	port int
@@ -216,12 +244,8 @@ func renderVM(tx *state.Tx, v *VM, want parts) (*vmView, error) {
 			return nil, fmt.Errorf("vm %d: region: %w", v.ID, err)
 		}
 		n := &networkView{ResourceType: "vm", MAC: v.MAC, PrivateIP: v.PrivateIP, VPCSubnet: vpc.Subnet, VPCID: v.VPCID,
-			Region: v.Region, PublicIP: r.PublicIP, PublicIPPorts: []portView{}}
-		for i, port := range v.Ports {
-			f := forwarded[i]
-			n.PublicIPPorts = append(n.PublicIPPorts, portView{Port: port, InternalPort: f.port,
-				Description: fmt.Sprintf("%s port for VM %d (internal port %d)", f.name, v.ID, f.port)})
-		}
+			Region: v.Region, PublicIP: r.PublicIP}
+		n.PublicIPPorts = portViews(v.Forwards)
 		out.Network = n
 	}
 	return out, nil

@@ -2,6 +2,8 @@ package openscaler
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -38,11 +40,14 @@ func (p *Provider) coreVMList(c echo.Context) error {
 }
 
 // coreVMInfo answers one VM: the basic fields always, and state, disks and network as ?only=
-// asks (all of them without it). only takes repeated values and comma-separated lists.
+// asks (all of them without it).
 func (p *Provider) coreVMInfo(c echo.Context) error {
-	want := onlyParts(c)
+	want, err := onlyParts(c)
+	if err != nil {
+		return err
+	}
 	var out *vmView
-	err := provider.World(c).View(func(tx *state.Tx) error {
+	err = provider.World(c).View(func(tx *state.Tx) error {
 		v, err := loadVM(tx, vmID(provider.PathString(c, "vm_id")))
 		if err != nil {
 			return err
@@ -56,12 +61,36 @@ func (p *Provider) coreVMInfo(c echo.Context) error {
 	return c.JSON(http.StatusOK, out)
 }
 
-func onlyParts(c echo.Context) parts {
-	raw, _ := provider.Input(c).Query["only"].([]any)
+var errIgnored = errors.New("ignored")
+
+// onlyParts reads ?only=. FastAPI takes it repeated (only=state&only=disks), each value one
+// of basic, state, disks and network. panelsim also takes a comma-separated list, blanks
+// and an empty value, and only[]= (which FastAPI does not read at all): leniencies, refused
+// (or, for only[], ignored) under --strict.
+func onlyParts(c echo.Context) (parts, error) {
+	q := c.QueryParams()
+	vals := append([]string(nil), q["only"]...)
+	if len(q["only[]"]) > 0 {
+		msg := "OpenScaler (FastAPI) does not read only[]=; it ignores it and answers every part (only=, repeated, is the parameter)"
+		if provider.Lenient(c, msg, errIgnored) == nil {
+			vals = append(vals, q["only[]"]...)
+		}
+	}
+	var bad []pyError
+	for i, v := range vals {
+		if !isOnlyValue(v) {
+			bad = append(bad, enumError(onlyValues, v, []any{"query", "only", i}))
+		}
+	}
+	for _, e := range bad {
+		msg := fmt.Sprintf("OpenScaler (FastAPI) takes only= repeated, each one of basic, state, disks and network; it refuses %q with 422 enum", e.Input)
+		if err := provider.Lenient(c, msg, refuse422(bad...)); err != nil {
+			return parts{}, err
+		}
+	}
 	var want parts
 	asked := false
-	for _, item := range raw {
-		s, _ := item.(string)
+	for _, s := range vals {
 		for _, name := range strings.Split(s, ",") {
 			switch strings.TrimSpace(name) {
 			case "basic":
@@ -78,9 +107,18 @@ func onlyParts(c echo.Context) parts {
 		}
 	}
 	if !asked {
-		return allParts
+		return allParts, nil
 	}
-	return want
+	return want, nil
+}
+
+func isOnlyValue(s string) bool {
+	for _, v := range onlyValues {
+		if s == v {
+			return true
+		}
+	}
+	return false
 }
 
 type deleteTask struct {
@@ -125,6 +163,9 @@ func (p *Provider) runDelete(tx *state.Tx, task *state.Task) error {
 		return nil
 	}
 	if err := release(tx, v); err != nil {
+		return err
+	}
+	if err := forgetVM(tx, v.ID); err != nil {
 		return err
 	}
 	if err := tx.Set(Name, setVMsByProject).Remove(state.Key(v.ProjectID), state.ID(uint64(v.ID))); err != nil {

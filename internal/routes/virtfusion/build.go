@@ -41,6 +41,11 @@ type buildTask struct {
 	ServerID int64 `json:"serverId"`
 	QueueID  int64 `json:"queueId"`
 	Step     int   `json:"step"`
+	// Pending are the server's pending actions the build took over: the (re)build makes the
+	// domain with the server's current resources and disks, so they are done when it ends.
+	Pending []PendingAction `json:"pending,omitempty"`
+	// Image is the template's cloud image the build downloads.
+	Image string `json:"image,omitempty"`
 }
 
 func (p *Provider) buildServer(c echo.Context) error {
@@ -60,7 +65,8 @@ func (p *Provider) buildServer(c echo.Context) error {
 		if s.Suspended {
 			return apierr.Locked("The server is suspended.")
 		}
-		if err := p.checkBuild(tx, s, &in); err != nil {
+		tmpl, err := p.checkBuild(tx, s, &in)
+		if err != nil {
 			return err
 		}
 		f := p.Faker(fmt.Sprintf("build-%d", s.ID), tx.Now.UnixNano())
@@ -82,7 +88,10 @@ func (p *Provider) buildServer(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), buildTask{ServerID: s.ID, QueueID: q.ID}); err != nil {
+		// A (re)build clears the pending actions: it carries them out itself.
+		task := buildTask{ServerID: s.ID, QueueID: q.ID, Pending: s.Pending, Image: tmpl.Image}
+		s.Pending = nil
+		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), task); err != nil {
 			return err
 		}
 		if err := saveServer(tx, s); err != nil {
@@ -98,15 +107,16 @@ func (p *Provider) buildServer(c echo.Context) error {
 }
 
 // checkBuild refuses a template the server's package does not offer and keys that are not
-// the owner's.
-func (p *Provider) checkBuild(tx *state.Tx, s *Server, in *buildInput) error {
+// the owner's; it returns the template.
+func (p *Provider) checkBuild(tx *state.Tx, s *Server, in *buildInput) (*Template, error) {
 	var pk Package
 	if err := get(tx, collPackages, s.PackageID, &pk, errPackageNotFound); err != nil {
-		return err
+		return nil, err
 	}
 	var msgs []string
-	if t, err := packageOffers(tx, &pk, in.OperatingSystemID); err != nil {
-		return err
+	t, err := packageOffers(tx, &pk, in.OperatingSystemID)
+	if err != nil {
+		return nil, err
 	} else if t == nil {
 		msgs = append(msgs, "The selected operating system id is invalid.")
 	}
@@ -120,9 +130,9 @@ func (p *Provider) checkBuild(tx *state.Tx, s *Server, in *buildInput) error {
 		in.SSHKeys = []int64{}
 	}
 	if len(msgs) > 0 {
-		return apierr.Invalid(msgs...)
+		return nil, apierr.Invalid(msgs...)
 	}
-	return nil
+	return t, nil
 }
 
 // buildStep is the time between two queue actions of a build.
@@ -145,10 +155,25 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 		return err
 	}
 	if s.FailBuild != "" && buildSteps[t.Step] == failingStep {
+		s.Pending = append(t.Pending, s.Pending...) // not carried out: they wait again
 		return failBuild(tx, s, &q, s.FailBuild)
 	}
 	last := t.Step == len(buildSteps)-1
-	q.step(tx.Now, buildSteps[t.Step], map[string]any{"success": true}, (t.Step+1)*100/len(buildSteps))
+	kind := buildSteps[t.Step]
+	if kind == "server.vnc.disable" && s.VNCEnabled {
+		kind = "server.vnc.enable"
+	}
+	ac, err := p.newActionContext(tx, s, &q, t.Step, t.Image)
+	if err != nil {
+		return err
+	}
+	stepData, err := p.buildActionData(tx, ac, kind)
+	if err != nil {
+		return err
+	}
+	if err := q.stepApart(tx, kind, stepData, (t.Step+1)*100/len(buildSteps)); err != nil {
+		return err
+	}
 	if !last {
 		t.Step++
 		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), t); err != nil {
@@ -156,6 +181,10 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 		}
 		return saveQueue(tx, &q)
 	}
+	for _, a := range t.Pending {
+		q.step(tx.Now, "server.pending.action", map[string]any{"success": true, "action": a.Action, "payload": a.Payload}, q.Progress)
+	}
+	s.activateDisks(t.Pending)
 	consumePending(s, &q, "boot", tx.Now) // the build boots the server
 	q.finish(tx.Now, "")
 	now := tx.Now

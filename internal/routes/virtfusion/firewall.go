@@ -95,6 +95,8 @@ func (p *Provider) setFirewall(c echo.Context, on bool) error {
 	return c.NoContent(http.StatusOK)
 }
 
+var errRulesetsRequired = apierr.Invalid("The rulesets field is required.")
+
 type rulesetsInput struct {
 	Rulesets []int64 `json:"rulesets"`
 	Rules    []int64 `json:"rules"` // the PHP and Python SDKs' spelling
@@ -107,11 +109,15 @@ func (p *Provider) applyFirewallRulesets(c echo.Context) error {
 		return err
 	}
 	ids := in.Rulesets
-	if ids == nil {
+	if ids == nil && in.Rules != nil {
+		if err := provider.Lenient(c, "VirtFusion takes rulesets; rules (the PHP and Python SDKs' spelling) is panelsim's alias for it",
+			errRulesetsRequired); err != nil {
+			return err
+		}
 		ids = in.Rules
 	}
 	if ids == nil {
-		return apierr.Invalid("The rulesets field is required.")
+		return errRulesetsRequired
 	}
 	err := provider.World(c).Update(func(tx *state.Tx) error {
 		s, err := serverInterface(tx, c, provider.PathString(c, "interface"))

@@ -62,21 +62,24 @@ type Fixtures struct {
 			VNC        bool    `yaml:"vnc"`
 			DeployType int     `yaml:"deployType"`
 			EOLDate    string  `yaml:"eolDate"`
+			Image      string  `yaml:"image"` // URL of the cloud image a build downloads
 		} `yaml:"templates"`
 	} `yaml:"osTemplateGroups"`
 	Packages []struct {
-		ID             int64     `yaml:"id"`
-		Name           string    `yaml:"name"`
-		Description    *string   `yaml:"description"`
-		Enabled        *bool     `yaml:"enabled"`
-		Memory         int       `yaml:"memory"`
-		PrimaryStorage int       `yaml:"primaryStorage"`
-		Traffic        int       `yaml:"traffic"`
-		CPUCores       int       `yaml:"cpuCores"`
-		NetworkIn      int       `yaml:"networkIn"`
-		NetworkOut     int       `yaml:"networkOut"`
-		TemplateGroups []int64   `yaml:"templateGroups"`
-		Created        time.Time `yaml:"created"`
+		ID             int64      `yaml:"id"`
+		Name           string     `yaml:"name"`
+		Description    *string    `yaml:"description"`
+		Enabled        *bool      `yaml:"enabled"`
+		Memory         int        `yaml:"memory"`
+		PrimaryStorage int        `yaml:"primaryStorage"`
+		Traffic        int        `yaml:"traffic"`
+		CPUCores       int        `yaml:"cpuCores"`
+		NetworkIn      int        `yaml:"networkIn"`
+		NetworkOut     int        `yaml:"networkOut"`
+		TemplateGroups []int64    `yaml:"templateGroups"`
+		BackupPlanID   int64      `yaml:"backupPlanId"` // 0: none
+		Disk           DiskLimits `yaml:",inline"`      // primaryStorage{Read,Write}{IopsSec,BytesSec}
+		Created        time.Time  `yaml:"created"`
 	} `yaml:"packages"`
 	Rulesets []struct {
 		ID    int64          `yaml:"id"`
@@ -167,6 +170,15 @@ func loadFixtures(fsys fs.FS) (*Fixtures, error) {
 	if fx.Timings.Build <= 0 {
 		return nil, fmt.Errorf("fixtures: virtfusion: timings.build must be positive")
 	}
+	plans := map[int64]bool{}
+	for _, b := range fx.BackupPlans {
+		plans[b.ID] = true
+	}
+	for _, pk := range fx.Packages {
+		if pk.BackupPlanID != 0 && !plans[pk.BackupPlanID] {
+			return nil, fmt.Errorf("fixtures: virtfusion: package %d: unknown backup plan %d", pk.ID, pk.BackupPlanID)
+		}
+	}
 	return &fx, nil
 }
 
@@ -204,7 +216,7 @@ func (p *Provider) Seed(tx *state.Tx) error {
 		rec := TemplateGroup{ID: g.ID, Name: g.Name, Description: g.Description, Icon: g.Icon}
 		for _, t := range g.Templates {
 			tpl := Template{ID: t.ID, Name: t.Name, Version: t.Version, Variant: t.Variant, Arch: 1, Icon: t.Icon, Type: t.Type,
-				VNC: t.VNC, DeployType: t.DeployType, EOLDate: t.EOLDate, Description: g.Description}
+				VNC: t.VNC, DeployType: t.DeployType, EOLDate: t.EOLDate, Description: g.Description, Image: t.Image}
 			if tpl.Icon == "" {
 				tpl.Icon = g.Icon
 			}
@@ -223,7 +235,8 @@ func (p *Provider) Seed(tx *state.Tx) error {
 	for _, pk := range fx.Packages {
 		rec := Package{ID: pk.ID, Name: pk.Name, Description: pk.Description, Enabled: pk.Enabled == nil || *pk.Enabled,
 			Memory: pk.Memory, PrimaryStorage: pk.PrimaryStorage, Traffic: pk.Traffic, CPUCores: pk.CPUCores,
-			NetworkIn: pk.NetworkIn, NetworkOut: pk.NetworkOut, TemplateGroups: pk.TemplateGroups, StorageProfile: 1, Created: pk.Created}
+			NetworkIn: pk.NetworkIn, NetworkOut: pk.NetworkOut, TemplateGroups: pk.TemplateGroups, StorageProfile: 1,
+			BackupPlanID: pk.BackupPlanID, Disk: pk.Disk, Created: pk.Created}
 		if err := put(tx, collPackages, pk.ID, &rec); err != nil {
 			return err
 		}

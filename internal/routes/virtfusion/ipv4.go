@@ -64,11 +64,24 @@ type ipv4ListInput struct {
 	IP        []string `json:"ip"`
 }
 
+// bind reads the body; an interface left out means primary, a leniency the vendor's document
+// (which requires it) does not grant, but Blesta's official module relies on.
+func (in *ipv4ListInput) bind(c echo.Context) error {
+	if err := provider.Bind(c, in); err != nil {
+		return err
+	}
+	if in.Interface != "" {
+		return nil
+	}
+	return provider.Lenient(c, "VirtFusion's document requires interface (primary or secondary); panelsim takes primary when it is left out, as Blesta sends it",
+		apierr.Invalid("The interface field is required."))
+}
+
 // addIPv4Addresses gives a server the named addresses; each must lie in one of its
 // hypervisor's IPv4 blocks and be free.
 func (p *Provider) addIPv4Addresses(c echo.Context) error {
 	var in ipv4ListInput
-	if err := provider.Bind(c, &in); err != nil {
+	if err := in.bind(c); err != nil {
 		return err
 	}
 	err := provider.World(c).Update(func(tx *state.Tx) error {
@@ -141,7 +154,7 @@ func blockHolding(blocks []*IPBlock, addr netip.Addr) *IPBlock {
 // removeIPv4Addresses takes addresses off a server and gives them back to their blocks.
 func (p *Provider) removeIPv4Addresses(c echo.Context) error {
 	var in ipv4ListInput
-	if err := provider.Bind(c, &in); err != nil {
+	if err := in.bind(c); err != nil {
 		return err
 	}
 	err := provider.World(c).Update(func(tx *state.Tx) error {

@@ -168,23 +168,28 @@ type Template struct {
 	DeployType  int     `json:"deployType"`
 	VNC         bool    `json:"vnc"`
 	Type        string  `json:"type"`
+	Image       string  `json:"image,omitempty"` // the cloud image a build downloads
 }
 
 // Package is a server plan.
 type Package struct {
-	ID             int64     `json:"id"`
-	Name           string    `json:"name"`
-	Description    *string   `json:"description"`
-	Enabled        bool      `json:"enabled"`
-	Memory         int       `json:"memory"`
-	PrimaryStorage int       `json:"primaryStorage"`
-	Traffic        int       `json:"traffic"`
-	CPUCores       int       `json:"cpuCores"`
-	NetworkIn      int       `json:"networkIn"`
-	NetworkOut     int       `json:"networkOut"`
-	StorageProfile int       `json:"storageProfile"`
-	TemplateGroups []int64   `json:"templateGroups"`
-	Created        time.Time `json:"created"`
+	ID             int64   `json:"id"`
+	Name           string  `json:"name"`
+	Description    *string `json:"description"`
+	Enabled        bool    `json:"enabled"`
+	Memory         int     `json:"memory"`
+	PrimaryStorage int     `json:"primaryStorage"`
+	Traffic        int     `json:"traffic"`
+	CPUCores       int     `json:"cpuCores"`
+	NetworkIn      int     `json:"networkIn"`
+	NetworkOut     int     `json:"networkOut"`
+	StorageProfile int     `json:"storageProfile"`
+	TemplateGroups []int64 `json:"templateGroups"`
+	// BackupPlanID is the backup plan a server of the package gets (0: none); Disk the
+	// primary disk's I/O limits.
+	BackupPlanID int64      `json:"backupPlanId,omitempty"`
+	Disk         DiskLimits `json:"disk"`
+	Created      time.Time  `json:"created"`
 }
 
 // Ruleset is a firewall ruleset that servers can be created with.

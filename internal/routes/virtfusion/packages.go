@@ -23,11 +23,11 @@ type packageView struct {
 	NetworkSpeedIn     int     `json:"primaryNetworkSpeedIn"`
 	NetworkSpeedOut    int     `json:"primaryNetworkSpeedOut"`
 	PrimaryDiskType    string  `json:"primaryDiskType"`
-	BackupPlanID       int     `json:"backupPlanId"`
-	ReadBytesSec       *int    `json:"primaryStorageReadBytesSec"`
-	WriteBytesSec      *int    `json:"primaryStorageWriteBytesSec"`
-	ReadIopsSec        *int    `json:"primaryStorageReadIopsSec"`
-	WriteIopsSec       *int    `json:"primaryStorageWriteIopsSec"`
+	BackupPlanID       int64   `json:"backupPlanId"`
+	ReadBytesSec       *int64  `json:"primaryStorageReadBytesSec"`
+	WriteBytesSec      *int64  `json:"primaryStorageWriteBytesSec"`
+	ReadIopsSec        *int64  `json:"primaryStorageReadIopsSec"`
+	WriteIopsSec       *int64  `json:"primaryStorageWriteIopsSec"`
 	PrimaryStorageProf int     `json:"primaryStorageProfile"`
 	PrimaryNetworkProf int     `json:"primaryNetworkProfile"`
 	Created            string  `json:"created"`
@@ -37,7 +37,8 @@ func viewPackage(pk *Package) packageView {
 	return packageView{ID: pk.ID, Name: pk.Name, Description: pk.Description, Enabled: pk.Enabled, Memory: pk.Memory,
 		PrimaryStorage: pk.PrimaryStorage, Traffic: pk.Traffic, CPUCores: pk.CPUCores, NetworkSpeedIn: pk.NetworkIn,
 		NetworkSpeedOut: pk.NetworkOut, PrimaryDiskType: "inherit", PrimaryStorageProf: pk.StorageProfile,
-		Created: fmtTime(pk.Created, tsMicro)}
+		BackupPlanID: pk.BackupPlanID, ReadBytesSec: pk.Disk.ReadBytesSec, WriteBytesSec: pk.Disk.WriteBytesSec,
+		ReadIopsSec: pk.Disk.ReadIOPS, WriteIopsSec: pk.Disk.WriteIOPS, Created: fmtTime(pk.Created, tsMicro)}
 }
 
 // templateGroupView is an OS family with the templates it offers.

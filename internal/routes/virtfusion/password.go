@@ -45,6 +45,9 @@ func (p *Provider) resetServerPassword(c echo.Context) error {
 	user := "root"
 	if in.User != nil {
 		user = *in.User
+	} else if err := provider.Lenient(c, "VirtFusion requires user (root or Administrator); panelsim takes root when it is left out, as WHMCS-EZ sends no body",
+		apierr.Invalid("The user field is required.")); err != nil {
+		return err
 	}
 	var out struct {
 		QueueID          int64  `json:"queueId"`

@@ -51,12 +51,7 @@ func (p *Provider) power(action string) echo.HandlerFunc {
 			case s.Suspended:
 				return apierr.Locked("The server is suspended.")
 			}
-			q, err := newQueueItem(tx, s, powerJobs[action], action+"_server")
-			if err != nil {
-				return err
-			}
-			queueID = q.ID
-			if _, err := tx.Enqueue(Name, taskPower, tx.Now.Add(p.fx.Timings.power(action)), powerTask{s.ID, q.ID, action}); err != nil {
+			if queueID, err = p.queuePower(tx, s, action); err != nil {
 				return err
 			}
 			return saveServer(tx, s)
@@ -66,6 +61,19 @@ func (p *Provider) power(action string) echo.HandlerFunc {
 		}
 		return c.JSON(http.StatusOK, data{map[string]int64{"queueId": queueID}})
 	}
+}
+
+// queuePower starts a power action for the server (the caller saves it) and returns its queue
+// item's id.
+func (p *Provider) queuePower(tx *state.Tx, s *Server, action string) (int64, error) {
+	q, err := newQueueItem(tx, s, powerJobs[action], action+"_server")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Enqueue(Name, taskPower, tx.Now.Add(p.fx.Timings.power(action)), powerTask{s.ID, q.ID, action}); err != nil {
+		return 0, err
+	}
+	return q.ID, nil
 }
 
 // runPower finishes a power action: the server's power state changes and it is free again.
@@ -94,7 +102,13 @@ func (p *Provider) runPower(tx *state.Tx, task *state.Task) error {
 		s.Power, s.PoweredOn = powerStopped, nil
 	}
 	consumePending(s, &q, t.Action, now)
-	q.step(now, "server."+t.Action, map[string]any{"success": true, "state": s.Power}, 100)
+	ac, err := p.newActionContext(tx, s, &q, len(q.PrimaryActions), "")
+	if err != nil {
+		return err
+	}
+	if err := q.stepApart(tx, "server."+t.Action, ac.powerActionData(t.Action), 100); err != nil {
+		return err
+	}
 	q.finish(now, "")
 	s.ActiveQueue, s.LastTaskOn, s.Updated = 0, &now, now
 	if err := saveQueue(tx, &q); err != nil {

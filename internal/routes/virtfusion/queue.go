@@ -1,6 +1,9 @@
 package virtfusion
 
 import (
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -27,11 +30,24 @@ type QueueItem struct {
 	PrimaryActions []QueueAction `json:"primaryActions"`
 }
 
-// QueueAction is one step a job has carried out.
+// QueueAction is one step a job has carried out. Data is kept encoded; the large data of a
+// build's actions lives apart (Apart, in collQueueData), so that the item, read and written
+// again at every step, stays small.
 type QueueAction struct {
-	Type    string    `json:"type"`
-	Data    any       `json:"data"`
-	Created time.Time `json:"created"`
+	Type    string          `json:"type"`
+	Data    json.RawMessage `json:"data,omitempty"`
+	Apart   bool            `json:"apart,omitempty"`
+	Created time.Time       `json:"created"`
+}
+
+// collQueueData holds the data of queue actions kept apart, keyed by queue item and position.
+const collQueueData = "queueActionData"
+
+func queueDataKey(queueID int64, i int) []byte {
+	k := make([]byte, 16)
+	binary.BigEndian.PutUint64(k, uint64(queueID))
+	binary.BigEndian.PutUint64(k[8:], uint64(i))
+	return k
 }
 
 // newQueueItem starts a job for a server; the server is busy until it finishes.
@@ -54,8 +70,26 @@ func saveQueue(tx *state.Tx, q *QueueItem) error {
 
 // step records one action of a job.
 func (q *QueueItem) step(now time.Time, kind string, data any, progress int) {
-	q.PrimaryActions = append(q.PrimaryActions, QueueAction{Type: kind, Data: data, Created: now})
+	raw, err := json.Marshal(data)
+	if err != nil {
+		raw = []byte("null")
+	}
+	q.PrimaryActions = append(q.PrimaryActions, QueueAction{Type: kind, Data: raw, Created: now})
 	q.Progress, q.Updated = progress, now
+}
+
+// stepApart records one action whose data is stored apart from the item.
+func (q *QueueItem) stepApart(tx *state.Tx, kind string, data any, progress int) error {
+	raw, err := json.Marshal(data)
+	if err != nil {
+		return err
+	}
+	if err := tx.Coll(Name, collQueueData).Put(queueDataKey(q.ID, len(q.PrimaryActions)), json.RawMessage(raw)); err != nil {
+		return err
+	}
+	q.PrimaryActions = append(q.PrimaryActions, QueueAction{Type: kind, Apart: true, Created: tx.Now})
+	q.Progress, q.Updated = progress, tx.Now
+	return nil
 }
 
 // finish ends a job; errMsg marks it failed.
@@ -97,14 +131,14 @@ type queueErrors struct {
 }
 
 type queueActionView struct {
-	Type     string `json:"type"`
-	DataType string `json:"dataType"`
-	Data     any    `json:"data"`
-	Created  string `json:"created"`
-	Updated  string `json:"updated"`
+	Type     string          `json:"type"`
+	DataType string          `json:"dataType"`
+	Data     json.RawMessage `json:"data"`
+	Created  string          `json:"created"`
+	Updated  string          `json:"updated"`
 }
 
-func viewQueue(q *QueueItem) queueView {
+func viewQueue(tx *state.Tx, q *QueueItem) (queueView, error) {
 	v := queueView{ID: q.ID, JobID: strconv.FormatInt(q.ID+700, 10), Job: q.Job, HypervisorID: q.HypervisorID, ServerID: q.ServerID,
 		Action: q.Action, Queue: "default", Started: fmtTimePtr(&q.Started, tsOffset), Updated: fmtTime(q.Updated, tsOffset),
 		Finished: fmtTimePtr(q.Finished, tsOffset), Failed: q.Failed, Progress: q.Progress, SubActions: []any{},
@@ -114,20 +148,37 @@ func viewQueue(q *QueueItem) queueView {
 		t := "RuntimeException"
 		v.Errors.Exception.Type, v.Errors.Exception.Message, v.Errors.Exception.Stringable = &t, q.Error, true
 	}
-	for _, a := range q.PrimaryActions {
+	for i, a := range q.PrimaryActions {
 		ts := fmtTime(a.Created, tsOffset)
-		v.PrimaryActions = append(v.PrimaryActions, queueActionView{Type: a.Type, DataType: "object", Data: a.Data, Created: ts, Updated: ts})
+		raw := a.Data
+		if a.Apart {
+			stored := tx.Coll(Name, collQueueData).Raw(queueDataKey(q.ID, i))
+			if stored == nil {
+				return v, fmt.Errorf("queue item %d: no data for action %d", q.ID, i)
+			}
+			raw = append(json.RawMessage(nil), stored...) // the store's bytes live only as long as tx
+		}
+		if raw == nil {
+			raw = json.RawMessage("null")
+		}
+		v.PrimaryActions = append(v.PrimaryActions, queueActionView{Type: a.Type, DataType: "object", Data: raw, Created: ts, Updated: ts})
 	}
-	return v
+	return v, nil
 }
 
 func (p *Provider) getQueueItem(c echo.Context) error {
-	var q QueueItem
+	var out queueView
 	err := provider.World(c).View(func(tx *state.Tx) error {
-		return get(tx, collQueue, provider.PathInt(c, "queueId"), &q, errQueueNotFound)
+		var q QueueItem
+		if err := get(tx, collQueue, provider.PathInt(c, "queueId"), &q, errQueueNotFound); err != nil {
+			return err
+		}
+		var err error
+		out, err = viewQueue(tx, &q)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, data{viewQueue(&q)})
+	return c.JSON(http.StatusOK, data{out})
 }

@@ -175,12 +175,16 @@ func (p *Provider) modifyServerCpuCores(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
+	errCores := apierr.Invalid("The cores field is required.")
 	cores := in.Cores
-	if cores == nil {
+	if cores == nil && in.CPUCores != nil {
+		if err := provider.Lenient(c, "VirtFusion takes cores; cpuCores (WHMCS-EZ's spelling) is panelsim's alias for it", errCores); err != nil {
+			return err
+		}
 		cores = in.CPUCores
 	}
 	if cores == nil {
-		return apierr.Invalid("The cores field is required.")
+		return errCores
 	}
 	err := provider.World(c).Update(func(tx *state.Tx) error {
 		s, err := loadForResize(tx, c)
@@ -219,6 +223,9 @@ type changePackageInput struct {
 
 func want(b *bool) bool { return b == nil || *b }
 
+// sameLimit compares two I/O limits; nil is no limit.
+func sameLimit(a, b *int64) bool { return (a == nil && b == nil) || (a != nil && b != nil && *a == *b) }
+
 // changeServerPackage moves a server to another package, taking the resources the flags
 // name. It answers {"info":[…]} listing what was asked for but not updated, in the panel's
 // words.
@@ -243,13 +250,9 @@ func (p *Provider) changeServerPackage(c echo.Context) error {
 		}
 		matches := func(what string) { info = append(info, what+" not updated. It matches the current value") }
 		to := s.Resources
-		// The fixtures' packages have no backup plan (backupPlanId 0): taking the package's
-		// plan removes the server's.
-		plan := int64(0)
-		if want(in.BackupPlan) {
-			if s.BackupPlanID == plan {
-				matches("backup plan")
-			}
+		// The package's backup plan (0: none, which removes the server's).
+		if want(in.BackupPlan) && s.BackupPlanID == pk.BackupPlanID {
+			matches("backup plan")
 		}
 		if want(in.CPU) {
 			if pk.CPUCores == to.CPUCores {
@@ -282,26 +285,28 @@ func (p *Provider) changeServerPackage(c echo.Context) error {
 		if want(in.PrimaryNetworkOutboundSpeed) && pk.NetworkOut == s.NetworkOut {
 			matches("primary network speed outbound")
 		}
-		// Neither the packages nor the servers carry disk I/O limits (null = unlimited), so
-		// these always match.
-		if want(in.PrimaryDiskReadIOPS) {
-			matches("read IOPS")
+		// The primary disk's I/O limits (null: no limit).
+		disk := s.Disk
+		limit := func(flag *bool, what string, cur **int64, next *int64) {
+			if !want(flag) {
+				return
+			}
+			if sameLimit(*cur, next) {
+				matches(what)
+			}
+			*cur = next
 		}
-		if want(in.PrimaryDiskWriteIOPS) {
-			matches("write IOPS")
-		}
-		if want(in.PrimaryDiskReadThroughput) {
-			matches("read bytes/sec")
-		}
-		if want(in.PrimaryDiskWriteThroughput) {
-			matches("write bytes/sec")
-		}
+		limit(in.PrimaryDiskReadIOPS, "read IOPS", &disk.ReadIOPS, pk.Disk.ReadIOPS)
+		limit(in.PrimaryDiskWriteIOPS, "write IOPS", &disk.WriteIOPS, pk.Disk.WriteIOPS)
+		limit(in.PrimaryDiskReadThroughput, "read bytes/sec", &disk.ReadBytesSec, pk.Disk.ReadBytesSec)
+		limit(in.PrimaryDiskWriteThroughput, "write bytes/sec", &disk.WriteBytesSec, pk.Disk.WriteBytesSec)
 		if err := resize(tx, s, to); err != nil {
 			return err
 		}
 		if want(in.BackupPlan) {
-			s.BackupPlanID = plan
+			s.BackupPlanID = pk.BackupPlanID
 		}
+		s.Disk = disk
 		if want(in.PrimaryNetworkInboundSpeed) {
 			s.NetworkIn = pk.NetworkIn
 		}

@@ -115,6 +115,7 @@ type ServerHistory struct {
 	OwnerID   int64     `json:"ownerId"`
 	PackageID int64     `json:"packageId"`
 	PackID    int64     `json:"packId"`
+	Hourly    bool      `json:"hourly,omitempty"`
 	Name      string    `json:"name"`
 	UUID      string    `json:"uuid"`
 	Created   time.Time `json:"created"`
@@ -271,6 +272,13 @@ func packForServer(tx *state.Tx, id *int64, owner int64, r Resources) (*Resource
 	return &pk, nil
 }
 
+// billedHourly says whether a server of owner, in the given pack (0 for none), is billed by
+// the hour: a user with an hourly group profile deploys hourly servers; servers in a resource
+// pack are paid by the pack.
+func billedHourly(owner *User, packID int64) bool {
+	return packID == 0 && len(owner.HourlyGroupProfiles) > 0
+}
+
 // joinPack records a new server as one of pack's servers (nothing when pack is nil).
 func joinPack(tx *state.Tx, s *Server, pack *ResourcePack) error {
 	if pack == nil {
@@ -288,7 +296,7 @@ func serverGone(tx *state.Tx, s *Server) error {
 			return err
 		}
 	}
-	h := ServerHistory{ServerID: s.ID, OwnerID: s.OwnerID, PackageID: s.PackageID, PackID: s.ResourcePackID, Name: s.Name,
+	h := ServerHistory{ServerID: s.ID, OwnerID: s.OwnerID, PackageID: s.PackageID, PackID: s.ResourcePackID, Hourly: s.Hourly, Name: s.Name,
 		UUID: s.UUID, Created: s.Created, Deleted: tx.Now}
 	if err := tx.Coll(Name, collServerHistory).Put(state.ID(uint64(s.ID)), &h); err != nil {
 		return err
@@ -351,3 +359,62 @@ func cents(m int64, cur Currency) int64 {
 func money(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
 
 func amount(c int64) float64 { return float64(c) / 100 }
+
+// members lists the members of a set's key.
+func members(tx *state.Tx, set string, key int64) ([]int64, error) {
+	var ids []int64
+	err := tx.Set(Name, set).Members(state.ID(uint64(key)), 0, -1, func(m []byte) error {
+		ids = append(ids, int64(state.IDOf(m)))
+		return nil
+	})
+	return ids, err
+}
+
+// deleteUserSelfService removes what self service keeps of a user who is being deleted: their
+// resource packs, their credit and the usage history of their deleted servers. A server still
+// in one of the packs (given to another user since) leaves the pack and stays with its owner.
+func deleteUserSelfService(tx *state.Tx, userID int64) error {
+	user := state.ID(uint64(userID))
+	packs, err := members(tx, setPacksByUser, userID)
+	if err != nil {
+		return err
+	}
+	for _, id := range packs {
+		servers, err := members(tx, setServersByPack, id)
+		if err != nil {
+			return err
+		}
+		for _, sid := range servers {
+			if err := tx.Set(Name, setServersByPack).Remove(state.ID(uint64(id)), state.ID(uint64(sid))); err != nil {
+				return err
+			}
+			if s, err := loadServer(tx, sid); err == nil {
+				s.ResourcePackID = 0
+				if err := saveServer(tx, s); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.Set(Name, setPacksByUser).Remove(user, state.ID(uint64(id))); err != nil {
+			return err
+		}
+		if err := tx.Coll(Name, collPacks).Delete(state.ID(uint64(id))); err != nil {
+			return err
+		}
+	}
+	for _, c := range []struct{ set, coll string }{{setCreditsByUser, collCredits}, {setHistoryByOwner, collServerHistory}} {
+		ids, err := members(tx, c.set, userID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if err := tx.Set(Name, c.set).Remove(user, state.ID(uint64(id))); err != nil {
+				return err
+			}
+			if err := tx.Coll(Name, c.coll).Delete(state.ID(uint64(id))); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

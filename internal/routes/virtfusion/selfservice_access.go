@@ -1,6 +1,7 @@
 package virtfusion
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 
@@ -43,6 +44,35 @@ func (p *Provider) removeHourlyGroupProfileFromUser(c echo.Context) error {
 
 func (p *Provider) removeResourceGroupProfileFromUser(c echo.Context) error {
 	return p.removeProfile(c, resourceProfiles)
+}
+
+// checkSelfServiceIDs refuses self service ids of a user's create or change that name nothing:
+// hourly and resource group profiles, and the hourly resource pack (a pack on offer), as
+// Laravel's exists rule words it. nil is "not sent".
+func checkSelfServiceIDs(tx *state.Tx, hourly, resource []int64, pack *int64) error {
+	var msgs []string
+	for _, list := range []struct {
+		ids   []int64
+		kind  profileKind
+		field string
+	}{{hourly, hourlyProfiles, "self service hourly group profiles"}, {resource, resourceProfiles, "self service resource group profiles"}} {
+		for i, id := range list.ids {
+			var g GroupProfile
+			if err := get(tx, list.kind.coll, id, &g, list.kind.notFound); err != nil {
+				msgs = append(msgs, fmt.Sprintf("The selected %s.%d is invalid.", list.field, i))
+			}
+		}
+	}
+	if pack != nil {
+		var def PackDefinition
+		if err := get(tx, collPackDefs, *pack, &def, errPackNotFound); err != nil {
+			msgs = append(msgs, "The selected self service hourly resource pack is invalid.")
+		}
+	}
+	if len(msgs) > 0 {
+		return apierr.Invalid(msgs...)
+	}
+	return nil
 }
 
 // updateUser changes the user the request names with fn, in one transaction.

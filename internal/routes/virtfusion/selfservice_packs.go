@@ -244,7 +244,9 @@ func (p *Provider) suspendPack(c echo.Context, suspend bool) error {
 			if s.ActiveQueue != 0 {
 				return errBusy
 			}
-			s.suspend(suspend, tx.Now)
+			if err := p.suspend(tx, s, suspend); err != nil {
+				return err
+			}
 			return saveServer(tx, s)
 		})
 	})

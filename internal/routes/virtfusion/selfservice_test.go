@@ -85,6 +85,13 @@ func (e *env) usage(ext int, query string) *simtest.Response {
 	return e.c.Do("GET", fmt.Sprintf("/selfService/usage/byUserExtRelationId/%d%s", ext, query), nil).Expect(e.t, 200)
 }
 
+// hourlyProfile gives user ext the first hourly group profile: their new servers are billed
+// by the hour.
+func (e *env) hourlyProfile(ext int) {
+	e.t.Helper()
+	e.c.Do("POST", fmt.Sprintf("/selfService/hourlyGroupProfile/byUserExtRelationId/%d", ext), map[string]any{"profileId": 1}).Expect(e.t, 204)
+}
+
 func num(r *simtest.Response, path ...any) string { return fmt.Sprint(r.Get(path...)) }
 
 func TestAddCreditToUser(t *testing.T) {
@@ -616,6 +623,7 @@ func TestCreditBalance(t *testing.T) {
 func TestUsageGrowsWithTheClock(t *testing.T) {
 	e := newEnv(t)
 	user := e.user(1)
+	e.hourlyProfile(1)
 	srv := e.server(user, pkgS, groupDefault) // 0.75 tokens an hour
 	e.server(user, pkgS, groupDefault, "resourcePackId", e.givePack(1, packThree))
 	e.server(e.user(2), pkgM, groupDefault) // someone else's
@@ -676,8 +684,10 @@ func TestUsageGrowsWithTheClock(t *testing.T) {
 // TestUsageMonthlyCap: a server that lives a whole month is billed monthToHourRate hours.
 func TestUsageMonthlyCap(t *testing.T) {
 	e := newEnv(t)
-	e.server(e.user(1), pkgM, groupDefault) // 1.5 tokens an hour
-	e.advance(72 * 24 * time.Hour)          // into April
+	user := e.user(1)
+	e.hourlyProfile(1)
+	e.server(user, pkgM, groupDefault) // 1.5 tokens an hour
+	e.advance(72 * 24 * time.Hour)     // into April
 	u := e.usage(1, "?period[]=2025-03-01")
 	if u.Int("data", "usageServers", "hours") != 744 || u.Int("data", "usageServersBillable", "hours") != 730 ||
 		num(u, "data", "usageServers", "token") != "1116" || num(u, "data", "usageServersBillable", "token") != "1095" {

@@ -13,10 +13,12 @@ import (
 	"github.com/panelsim/panelsim/internal/state"
 )
 
-// What a user's servers use by the hour. Every server of the user that is not in a resource
-// pack is billed by the hour at its package's rate (fixtures: selfService.hourlyRates), for
+// What a user's servers use by the hour. A server is billed by the hour when its owner had an
+// hourly group profile as it was created (or given to them) and it is in no resource pack
+// (Server.Hourly); it is billed at its package's rate (fixtures: selfService.hourlyRates), for
 // every hour or part of an hour it exists in a period, at most monthToHourRate hours a
-// month. Deleted servers keep counting for the periods they lived in.
+// month. Deleted servers keep counting for the periods they lived in. A user without an
+// hourly profile has no hourly servers: the totals are false, as the vendor's examples show.
 
 // usageLine is what one server used in a period.
 type usageLine struct {
@@ -39,8 +41,8 @@ func (l usageLine) billableTokens() int64 { return l.Billable * l.Rate }
 // hourlyUsage lists the user's servers billed by the hour that existed in [start, end), by id.
 func (p *Provider) hourlyUsage(tx *state.Tx, userID int64, start, end time.Time) ([]usageLine, error) {
 	var lines []usageLine
-	add := func(id, pkgID, packID int64, uuid, name string, created time.Time, deleted *time.Time) {
-		if packID != 0 {
+	add := func(id, pkgID int64, hourly bool, uuid, name string, created time.Time, deleted *time.Time) {
+		if !hourly {
 			return
 		}
 		to := tx.Now
@@ -64,7 +66,7 @@ func (p *Provider) hourlyUsage(tx *state.Tx, userID int64, start, end time.Time)
 		if err != nil {
 			return err
 		}
-		add(s.ID, s.PackageID, s.ResourcePackID, s.UUID, s.Name, s.Created, nil)
+		add(s.ID, s.PackageID, s.Hourly && s.ResourcePackID == 0, s.UUID, s.Name, s.Created, nil)
 		return nil
 	})
 	if err != nil {
@@ -77,7 +79,7 @@ func (p *Provider) hourlyUsage(tx *state.Tx, userID int64, start, end time.Time)
 			return err
 		}
 		deleted := h.Deleted
-		add(h.ServerID, h.PackageID, h.PackID, h.UUID, h.Name, h.Created, &deleted)
+		add(h.ServerID, h.PackageID, h.Hourly && h.PackID == 0, h.UUID, h.Name, h.Created, &deleted)
 		return nil
 	})
 	slices.SortFunc(lines, func(a, b usageLine) int { return cmp.Compare(a.ServerID, b.ServerID) })
@@ -160,8 +162,16 @@ func monthOf(t time.Time) time.Time {
 
 func monthName(t time.Time) string { return t.Format("January 2006") }
 
-// queryDates reads period[] (YYYY-MM-DD, already matched against the pattern).
+// queryDates reads period[] (YYYY-MM-DD, already matched against the pattern). A plain
+// period= (no brackets) is a string to PHP, which the panel's array rule refuses; panelsim
+// takes it as one date, a leniency it names.
 func queryDates(c echo.Context) ([]time.Time, error) {
+	if q := c.Request().URL.Query(); q.Has("period") {
+		if err := provider.Lenient(c, "VirtFusion takes period[]=YYYY-MM-DD; a plain period= is a string to PHP, which panelsim takes as one date",
+			apierr.Invalid("The period field must be an array.")); err != nil {
+			return nil, err
+		}
+	}
 	raw, _ := provider.Input(c).Query["period"].([]any)
 	var out []time.Time
 	var msgs []string

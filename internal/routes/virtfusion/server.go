@@ -22,6 +22,15 @@ const (
 	powerStopped = "shutoff"
 )
 
+// DiskLimits are a disk's I/O limits, from its package: operations and bytes a second; nil
+// is no limit.
+type DiskLimits struct {
+	ReadIOPS      *int64 `json:"readIops,omitempty" yaml:"primaryStorageReadIopsSec"`
+	WriteIOPS     *int64 `json:"writeIops,omitempty" yaml:"primaryStorageWriteIopsSec"`
+	ReadBytesSec  *int64 `json:"readBytesSec,omitempty" yaml:"primaryStorageReadBytesSec"`
+	WriteBytesSec *int64 `json:"writeBytesSec,omitempty" yaml:"primaryStorageWriteBytesSec"`
+}
+
 // Resources are what a server takes from its hypervisor.
 type Resources struct {
 	Memory   int `json:"memory"`   // MB
@@ -82,6 +91,7 @@ type Server struct {
 
 	// server settings
 	BackupPlanID  int64           `json:"backupPlanId,omitempty"`   // 0 = none
+	Disk          DiskLimits      `json:"diskLimits"`               // the primary disk's I/O limits
 	BackupAccess  string          `json:"backupAccess,omitempty"`   // backup manager access type, "" = inherit
 	CPUThrottle   int             `json:"cpuThrottle,omitempty"`    // percent
 	CustomXML     customXMLView   `json:"customXml"`                // custom libvirt XML sections
@@ -95,6 +105,11 @@ type Server struct {
 
 	// self service
 	ResourcePackID int64 `json:"resourcePackId,omitempty"` // the user's resource pack the server is in, 0 for none
+	// Hourly: the server is billed by the hour (its owner had an hourly group profile when it
+	// was created or given to them, and it is in no resource pack).
+	Hourly bool `json:"hourly,omitempty"`
+	// RunningWhenSuspended: suspending stopped the server, so unsuspending boots it again.
+	RunningWhenSuspended bool `json:"runningWhenSuspended,omitempty"`
 }
 
 func loadServer(tx *state.Tx, id int64) (*Server, error) {

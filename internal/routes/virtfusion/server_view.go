@@ -168,6 +168,11 @@ type customXMLView struct {
 	CPUTune  xmlPart `json:"cpuTune"`
 }
 
+// anyEnabled reports whether a custom XML section is in use.
+func (x customXMLView) anyEnabled() bool {
+	return x.Domain.Enabled || x.OS.Enabled || x.Devices.Enabled || x.Features.Enabled || x.Clock.Enabled || x.CPUTune.Enabled
+}
+
 type qemuAgentView struct {
 	OS struct {
 		Screen json.RawMessage `json:"screen"` // a JSON string, encoded once
@@ -421,7 +426,8 @@ func (p *Provider) renderServer(tx *state.Tx, s *Server, o renderOptions) (*serv
 	}
 	v := &serverView{
 		ID: s.ID, OwnerID: s.OwnerID, HypervisorID: s.HypervisorID, Arch: 1, Name: s.Name, SelfServiceSettings: []any{},
-		Hostname: s.Hostname, CommissionStatus: s.CommissionStatus, UUID: s.UUID, State: s.State, Migratable: true,
+		SelfService: owner.SelfService, // the server follows its owner's self service level
+		Hostname:    s.Hostname, CommissionStatus: s.CommissionStatus, UUID: s.UUID, State: s.State, Migratable: true,
 		Timezone: "_default", ConfigLevel: s.ConfigLevel, Destroyable: true, Suspended: s.Suspended, Protected: s.Protected,
 		BuildFailed: s.BuildFailed, Built: fmtTimePtr(s.Built, tsOffset), Created: fmtTime(s.Created, tsOffset),
 		Updated: fmtTime(s.Updated, tsOffset), Settings: p.settings(s), CPU: viewCPU(s),
@@ -487,16 +493,14 @@ var cloudInitConfig = func() json.RawMessage {
 	cfg := map[string]any{"cloud.init": map[string]any{
 		"on.network":               routes,
 		"on.network.libvirtrouted": routes,
-		"on.all": runcmd(
-			"DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get --assume-yes --quiet update",
-			"DEBIAN_FRONTEND=noninteractive /usr/bin/apt-get --assume-yes --quiet install qemu-guest-agent",
-			"/usr/bin/systemctl enable --now qemu-guest-agent",
-		),
+		"on.all":                   map[string]any{"user.data": map[string]any{"runcmd": cloudInitCommands}},
 		"on.password": runcmd(
 			`/usr/bin/sed -i "s/#PermitRootLogin prohibit-password/PermitRootLogin yes/g" /etc/ssh/sshd_config`,
 			"/usr/bin/systemctl restart sshd",
 		),
-		"on.sshkey": map[string]any{"user.data": []any{}},
+		"on.sshkey":  map[string]any{"user.data": []any{}},
+		"on.allpre":  map[string]any{"user.data": []any{}},
+		"on.allpost": map[string]any{"user.data": []any{}},
 	}}
 	raw, err := json.Marshal(cfg)
 	if err != nil {
@@ -535,6 +539,13 @@ func viewInterface(tx *state.Tx, s *Server, h *Hypervisor) (interfaceView, error
 	if v.IPWhitelist == nil {
 		v.IPWhitelist = []WhitelistEntry{}
 	}
+	// The interface filters what its addresses may send (ipFilter), IPv4 and, once the
+	// server has an IPv6 subnet, IPv6 too: "4" or "4-6", as the vendor's examples show them.
+	filter := "4"
+	if len(s.IPv6) > 0 {
+		filter = "4-6"
+	}
+	v.IPFilter, v.IPFilterType = true, &filter
 	var err error
 	if v.Firewall, err = firewallRules(tx, s); err != nil {
 		return v, err
@@ -578,6 +589,8 @@ func viewDisk(s *Server, h *Hypervisor) diskView {
 		status = 3
 	}
 	return diskView{MongoID: s.DiskID, ID: 1, Capacity: s.Resources.Storage, Drive: "a",
+		IOPS:    readWrite{Read: s.Disk.ReadIOPS, Write: s.Disk.WriteIOPS},
+		Bytes:   readWrite{Read: s.Disk.ReadBytesSec, Write: s.Disk.WriteBytesSec},
 		Type:    "qcow2",
 		Profile: s.StorageProfile, Status: status, Enabled: true, Primary: true, Created: fmtTime(s.Created, tsOffset),
 		Updated: fmtTime(s.Updated, tsOffset), Datastore: []any{}, Name: s.UUID + "_1", Filename: s.UUID + "_1.img",

@@ -164,7 +164,7 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 		NetworkOut: orDefault(in.NetworkSpeedOutbound, pk.NetworkOut), StorageProfile: orDefault(in.StorageProfile, pk.StorageProfile),
 		Rulesets: rulesets, EncryptedPassword: laravelCipher(f), InterfaceID: int64(id), DiskID: int64(id) + 10,
 		MAC: strings.ToUpper("00" + f.MacAddress()[2:]), Tag: int64(f.Uint32()), VNCPort: 5900 + h.Alloc.Servers + 1,
-		Timezone: "_default", Power: powerStopped, SSHKeys: []int64{},
+		Timezone: "_default", Power: powerStopped, SSHKeys: []int64{}, BackupPlanID: pk.BackupPlanID, Disk: pk.Disk,
 	}
 	p.initSettings(s)
 	if s.IPv4, err = allocateIPv4(tx, h, ipv4, s.ID, 1); err != nil {
@@ -191,6 +191,7 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	if err := joinPack(tx, s, pack); err != nil {
 		return nil, err
 	}
+	s.Hourly = billedHourly(&owner, s.ResourcePackID)
 	return s, saveServer(tx, s)
 }
 
@@ -342,15 +343,13 @@ func (p *Provider) modifyServerName(c echo.Context) error {
 func (p *Provider) suspendServer(c echo.Context) error   { return p.setSuspended(c, true) }
 func (p *Provider) unsuspendServer(c echo.Context) error { return p.setSuspended(c, false) }
 
-// setSuspended suspends (which also stops the server) or unsuspends a server; both are
-// refused while a job runs for it.
+// setSuspended suspends or unsuspends a server; both are refused while a job runs for it.
 func (p *Provider) setSuspended(c echo.Context, suspend bool) error {
 	err := updateServer(c, func(tx *state.Tx, s *Server) error {
 		if s.ActiveQueue != 0 {
 			return errBusy
 		}
-		s.suspend(suspend, tx.Now)
-		return nil
+		return p.suspend(tx, s, suspend)
 	})
 	if err != nil {
 		return err
@@ -358,12 +357,35 @@ func (p *Provider) setSuspended(c echo.Context, suspend bool) error {
 	return c.NoContent(http.StatusNoContent)
 }
 
-// suspend suspends (and stops) or unsuspends the server.
-func (s *Server) suspend(on bool, now time.Time) {
-	s.Suspended, s.Updated = on, now
-	if on {
-		s.Power = powerStopped
+// suspend suspends or unsuspends a server (the caller saves it). Suspending shuts a running
+// server down at once: the panel stops a suspended server, and the owner cannot boot it.
+// Unsuspending does not boot a server, unless suspending is what stopped it: then a boot is
+// queued (a queue item, as POST …/power/boot makes), so the server comes back as it was. A
+// hypervisor in maintenance takes no boot; the server then stays off.
+func (p *Provider) suspend(tx *state.Tx, s *Server, on bool) error {
+	if s.Suspended == on {
+		return nil
 	}
+	s.Suspended, s.Updated = on, tx.Now
+	if on {
+		s.RunningWhenSuspended = s.Power == powerRunning
+		s.Power, s.PoweredOn = powerStopped, nil
+		return nil
+	}
+	boot := s.RunningWhenSuspended && s.State == stateComplete
+	s.RunningWhenSuspended = false
+	if !boot {
+		return nil
+	}
+	var h Hypervisor
+	if err := get(tx, collHypervisors, s.HypervisorID, &h, errHypervisorNotFound); err != nil {
+		return err
+	}
+	if h.Maintenance {
+		return nil
+	}
+	_, err := p.queuePower(tx, s, "boot")
+	return err
 }
 
 // errBusy is the 423 while a job runs for the server.

@@ -117,6 +117,7 @@ func (p *Provider) changeServerOwner(c echo.Context) error {
 			return err
 		}
 		s.OwnerID, s.Updated = u.ID, tx.Now
+		s.Hourly = billedHourly(&u, s.ResourcePackID)
 		return saveServer(tx, s)
 	})
 	if err != nil {
@@ -176,14 +177,18 @@ func (p *Provider) toggleServerVnc(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
+	errAction := apierr.Invalid("The action field is required.")
 	var enable bool
 	switch {
 	case in.Action != nil:
 		enable = *in.Action == "enable"
 	case in.VNC != nil:
+		if err := provider.Lenient(c, `VirtFusion takes {"action":"enable"|"disable"}; {"vnc":true|false} (WHMCS-EZ's body) is panelsim's alias for it`, errAction); err != nil {
+			return err
+		}
 		enable = *in.VNC
 	default:
-		return apierr.Invalid("The action field is required.")
+		return errAction
 	}
 	var out struct {
 		VNC     vncDetails `json:"vnc"`

@@ -158,6 +158,9 @@ func (p *Provider) createUser(c echo.Context) error {
 	}
 	var out createdUserView
 	err := provider.World(c).Update(func(tx *state.Tx) error {
+		if err := checkSelfServiceIDs(tx, in.HourlyGroupProfiles, in.ResourceGroupProfiles, in.HourlyResourcePack); err != nil {
+			return err
+		}
 		id, err := tx.Coll(Name, collUsers).NextID()
 		if err != nil {
 			return err
@@ -200,6 +203,9 @@ func (p *Provider) deleteUserByExtRelation(c echo.Context) error {
 			return apierr.Invalid("The user still owns servers. Delete them or change their owner first.")
 		}
 		if err := deleteUserAccess(tx, u.ID); err != nil {
+			return err
+		}
+		if err := deleteUserSelfService(tx, u.ID); err != nil {
 			return err
 		}
 		tx.Index(Name, idxUserEmail).Delete([]byte(strings.ToLower(u.Email)))
@@ -296,6 +302,16 @@ func (p *Provider) modifyUserByExtRelation(c echo.Context) error {
 	err := provider.World(c).Update(func(tx *state.Tx) error {
 		old, err := userByRelation(tx, c)
 		if err != nil {
+			return err
+		}
+		var hourly, resource []int64
+		if in.HourlyGroupProfiles != nil {
+			hourly = *in.HourlyGroupProfiles
+		}
+		if in.ResourceGroupProfiles != nil {
+			resource = *in.ResourceGroupProfiles
+		}
+		if err := checkSelfServiceIDs(tx, hourly, resource, in.HourlyResourcePack); err != nil {
 			return err
 		}
 		u := *old

@@ -31,8 +31,11 @@ func TestModifyUser(t *testing.T) {
 		{"by relStr", "/users/whmcs-31/byExtRelation?relStr=true", map[string]any{"selfService": "3"}, 201, `"selfService":3`},
 		{"own email in another case", "/users/31/byExtRelation", map[string]any{"email": "JON@example.com"}, 201, `"email":"JON@example.com"`},
 		{"everything", "/users/31/byExtRelation", map[string]any{"name": "Jon Doe", "email": "jon@doe.com", "selfService": 3, "selfServiceHourlyCredit": true,
-			"selfServiceHourlyGroupProfiles": []int{1, 2, 3}, "selfServiceResourceGroupProfiles": []int{4, 5, 6}, "selfServiceHourlyResourcePack": 1, "enabled": true}, 201,
+			"selfServiceHourlyGroupProfiles": []int{1, 2}, "selfServiceResourceGroupProfiles": []int{2, 1}, "selfServiceHourlyResourcePack": 1, "enabled": true}, 201,
 			`{"data":{"name":"Jon Doe","email":"jon@doe.com","selfService":3,"enabled":true}}`},
+		{"unknown profiles and pack", "/users/31/byExtRelation", map[string]any{"name": "Changed", "selfServiceHourlyGroupProfiles": []int{2, 3},
+			"selfServiceResourceGroupProfiles": []int{7}, "selfServiceHourlyResourcePack": 9}, 422,
+			`{"errors":["The selected self service hourly group profiles.1 is invalid.","The selected self service resource group profiles.0 is invalid.","The selected self service hourly resource pack is invalid."]}`},
 		{"unknown ext relation id", "/users/99/byExtRelation", map[string]any{"name": "x"}, 404, `{"msg":"ext_relation_id not found"}`},
 		{"relStr sent as an id", "/users/whmcs-31/byExtRelation", map[string]any{"name": "x"}, 404, `{"msg":"ext_relation_id not found"}`},
 		{"taken email", "/users/31/byExtRelation", map[string]any{"name": "Changed", "email": "C32@example.com"}, 422, `{"errors":["The email has already been taken."]}`},
@@ -53,7 +56,7 @@ func TestModifyUser(t *testing.T) {
 	}
 	res := c.Do("GET", "/users/31/byExtRelation", nil).Expect(t, 200)
 	if res.String("data", "name") != "Jon Doe" || res.String("data", "email") != "jon@doe.com" || res.Int("data", "selfService") != 3 ||
-		res.Len("data", "selfServiceHourlyGroupProfiles") != 3 || res.Int("data", "selfServiceResourceGroupProfiles", 2) != 6 ||
+		res.Len("data", "selfServiceHourlyGroupProfiles") != 2 || res.Int("data", "selfServiceResourceGroupProfiles", 1) != 1 ||
 		res.Int("data", "selfServiceHourlyResourcePack") != 1 || res.Get("data", "suspended") != false ||
 		res.String("data", "updated") != "2025-01-20T13:00:00.000000Z" || res.String("data", "created") != "2025-01-20T12:00:00.000000Z" {
 		t.Fatalf("user after the changes (refused ones must change nothing): %v", res)

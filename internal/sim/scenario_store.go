@@ -1,6 +1,8 @@
 package sim
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -11,11 +13,14 @@ import (
 )
 
 // A world's scenarios belong to it: they are kept in the world's own records, so that they
-// survive a restart, go into its snapshots and go with a reset.
+// survive a restart, go into its snapshots and go with a reset. The active ones and their
+// counters are one small record; each posted scenario is a record of its own, written only
+// when it changes (a posted scenario may be 256 KiB, a world may keep 32).
 const (
-	scenarioOwner = "panelsim"
-	scenarioColl  = "scenarios"
-	scenarioKey   = "state"
+	scenarioOwner  = "panelsim"
+	scenarioActive = "activeScenarios" // "state" -> []scenarios.SavedActive
+	scenarioPosted = "postedScenarios" // name -> scenarios.Scenario
+	activeKey      = "state"
 )
 
 // saveScenarios keeps what the engine holds of a world's scenarios with the world.
@@ -24,20 +29,60 @@ func (s *Simulator) saveScenarios(id string, saved scenarios.Saved) error {
 	if !ok {
 		return nil // removed meanwhile
 	}
+	posted := make(map[string][]byte, len(saved.Posted))
+	for _, sc := range saved.Posted {
+		raw, err := json.Marshal(sc)
+		if err != nil {
+			return err
+		}
+		posted[sc.Name] = raw
+	}
 	return w.Update(func(tx *state.Tx) error {
-		return tx.Coll(scenarioOwner, scenarioColl).Put(state.Key(scenarioKey), saved)
+		if err := tx.Coll(scenarioOwner, scenarioActive).Put(state.Key(activeKey), saved.Active); err != nil {
+			return err
+		}
+		c := tx.Coll(scenarioOwner, scenarioPosted)
+		var gone [][]byte
+		if err := c.ForEach(func(k, _ []byte) error {
+			if _, ok := posted[string(k)]; !ok {
+				gone = append(gone, bytes.Clone(k))
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, k := range gone {
+			if err := c.Delete(k); err != nil {
+				return err
+			}
+		}
+		for name, raw := range posted {
+			if !bytes.Equal(c.Raw(state.Key(name)), raw) {
+				if err := c.PutRaw(state.Key(name), raw); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	})
 }
 
-// loadScenarios puts back what a world kept of its scenarios into the engine.
+// loadWorldScenarios puts back what a world kept of its scenarios into the engine.
 func (s *Simulator) loadWorldScenarios(w *world.World) error {
 	var saved scenarios.Saved
 	err := w.View(func(tx *state.Tx) error {
-		err := tx.Coll(scenarioOwner, scenarioColl).Get(state.Key(scenarioKey), &saved)
-		if errors.Is(err, state.ErrNotFound) {
-			return nil
+		err := tx.Coll(scenarioOwner, scenarioActive).Get(state.Key(activeKey), &saved.Active)
+		if err != nil && !errors.Is(err, state.ErrNotFound) {
+			return err
 		}
-		return err
+		return tx.Coll(scenarioOwner, scenarioPosted).ForEach(func(_, raw []byte) error {
+			var sc scenarios.Scenario
+			if err := json.Unmarshal(raw, &sc); err != nil {
+				return err
+			}
+			saved.Posted = append(saved.Posted, &sc)
+			return nil
+		})
 	})
 	if err != nil {
 		return err

@@ -123,6 +123,9 @@ func (c *Coll) Put(key []byte, v any) error {
 	return c.b.Put(key, raw)
 }
 
+// PutRaw stores JSON already encoded at key.
+func (c *Coll) PutRaw(key, raw []byte) error { return c.b.Put(key, raw) }
+
 // Delete removes the record at key; deleting a missing record is not an error.
 func (c *Coll) Delete(key []byte) error { return c.b.Delete(key) }
 

@@ -87,7 +87,7 @@ func start(t *testing.T, data string, args ...string) *proc {
 		close(lines)
 	}()
 	deadline := time.After(30 * time.Second)
-	for len(p.urls) < 3 {
+	for len(p.urls) < len(providers) {
 		select {
 		case l, ok := <-lines:
 			if !ok {
@@ -106,6 +106,10 @@ func start(t *testing.T, data string, args ...string) *proc {
 	}()
 	return p
 }
+
+// providers are the listeners every simulator the suite starts opens, each announced in a
+// PANELSIM_<PROVIDER>_URL line.
+var providers = []string{"virtfusion", "tenantos", "e24cloud", "openscaler"}
 
 // kill ends the process with SIGKILL, as a crash would.
 func (p *proc) kill() {

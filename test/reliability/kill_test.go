@@ -123,6 +123,9 @@ func TestKillDuringCreates(t *testing.T) {
 		}
 		clock := call("GET", p.urls["virtfusion"]+"/_sim/clock", "panelsim", nil, "control")
 		now, err := time.Parse(time.RFC3339Nano, clock.str("now"))
+		if latest.IsZero() {
+			t.Errorf("round %d: no acknowledged creation carried a creation time", round)
+		}
 		if err != nil || now.Before(latest) {
 			t.Errorf("round %d: after the kill the clock is at %v, behind a creation at %v (%v)", round, now, latest, err)
 		}

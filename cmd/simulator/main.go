@@ -43,6 +43,13 @@ func serve(flags *config.Serve) error {
 	if err != nil {
 		return err
 	}
+	if flags.Pprof != "" {
+		stopPprof, err := startPprof(flags.Pprof, opts.Logger)
+		if err != nil {
+			return err
+		}
+		defer stopPprof()
+	}
 	s, err := sim.New(opts)
 	if err != nil {
 		return err

@@ -54,6 +54,7 @@ type Serve struct {
 	WriteTimeout   time.Duration `name:"write-timeout" env:"PANELSIM_WRITE_TIMEOUT" default:"60s" help:"Time an answer has to be written (an event stream gets it afresh for each event)."`
 	MaxConns       int           `name:"max-conns" env:"PANELSIM_MAX_CONNS" help:"Connections open on all listeners together (default: half the descriptor limit, at most 4096); past it the longest idle one is closed."`
 	ShutdownGrace  time.Duration `name:"shutdown-grace" env:"PANELSIM_SHUTDOWN_GRACE" default:"5s" help:"On SIGTERM, how long requests in flight may take to finish."`
+	Pprof          string        `name:"pprof" env:"PANELSIM_PPROF" placeholder:"ADDR" help:"Serve Go's profiles (net/http/pprof) on this address, loopback only (for measurements; off by default)."`
 	LogLevel       string        `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
 }
 

@@ -80,6 +80,9 @@ func WithSleeps(slept *[]time.Duration) Option {
 	}
 }
 
+// WithoutAnswerReuse keeps no encoded answers: every read is worked out afresh.
+func WithoutAnswerReuse() Option { return func(o *sim.Options) { o.AnswerCacheMB = -1 } }
+
 // WithOptions edits the raw options.
 func WithOptions(f func(*sim.Options)) Option { return Option(f) }
 

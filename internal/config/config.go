@@ -46,6 +46,7 @@ type Serve struct {
 	TLSCert        string        `name:"tls-cert" env:"PANELSIM_TLS_CERT" type:"existingfile" placeholder:"FILE" help:"PEM certificate for --tls."`
 	TLSKey         string        `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
 	Fixtures       string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
+	AnswerCache    int           `name:"answer-cache" env:"PANELSIM_ANSWER_CACHE" default:"32" placeholder:"MIB" help:"MiB of encoded answers kept for reuse while their world is unchanged (0: none)."`
 	JournalSize    int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
 	MaxSnapshots   int           `name:"max-snapshots" env:"PANELSIM_MAX_SNAPSHOTS" default:"20" help:"Snapshots each world may keep."`
 	MaxScenarios   int           `name:"max-scenarios" env:"PANELSIM_MAX_SCENARIOS" default:"32" help:"Scenarios each world may post."`
@@ -152,13 +153,21 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		E24Keys: keys, E24Skew: s.E24Skew,
 		Listen: listen, RecordUpstream: record, RecordDir: s.RecordDir,
 		TLS: s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
-		FixturesDir: s.Fixtures, JournalSize: s.JournalSize,
+		FixturesDir: s.Fixtures, JournalSize: s.JournalSize, AnswerCacheMB: answerCacheMB(s.AnswerCache),
 		MaxSnapshots: s.MaxSnapshots, MaxScenarios: s.MaxScenarios,
 		IdleTimeout: s.IdleTimeout, ReadTimeout: s.ReadTimeout, WriteTimeout: s.WriteTimeout,
 		MaxConns: s.MaxConns, ShutdownGrace: s.ShutdownGrace,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		URLWriter: stdout,
 	}, nil
+}
+
+// answerCacheMB turns the flag's 0 (none) into the option's "keep none".
+func answerCacheMB(mb int) int {
+	if mb <= 0 {
+		return -1
+	}
+	return mb
 }
 
 // withFile is values, trimmed and without empty ones, followed by the lines of file (when

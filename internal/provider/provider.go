@@ -59,6 +59,15 @@ type Provider interface {
 	Runners() map[string]world.Runner
 }
 
+// Reuser is implemented by a provider some of whose read operations may be answered again,
+// byte for byte, while the world is unchanged (see Reused). ReusableAnswer tells, for one GET
+// request that passed validation, whether its answer may be kept, and what it depends on
+// besides the world, the URL and the world's clock (who: the acting user, where answers
+// differ by user).
+type Reuser interface {
+	ReusableAnswer(c echo.Context) (who string, ok bool)
+}
+
 // WorldForgetter is implemented by a provider that keeps something of a world outside the
 // store (in memory): it forgets it when the world is reset or removed.
 type WorldForgetter interface {

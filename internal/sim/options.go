@@ -48,6 +48,9 @@ type Options struct {
 	RecordDir      string
 	// FixturesDir replaces the embedded fixtures.
 	FixturesDir string
+	// AnswerCacheMB bounds the encoded answers kept for reuse while a world is unchanged, in
+	// MiB across every world (0: the default, 32; negative: keep none).
+	AnswerCacheMB int
 	// JournalSize is how many requests each world's journal keeps.
 	JournalSize int
 	// BodyLimit is the largest request body accepted (default 1 MiB).

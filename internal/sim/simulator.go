@@ -150,8 +150,9 @@ func New(opts Options) (*Simulator, error) {
 		Store: s.store, Mode: opts.Clock, Scale: opts.TimeScale, Wall: opts.Wall,
 		ManualStart: common.Clock.Start, JournalSize: opts.JournalSize, Seed: s.seed,
 		Runners: runners, AnyToken: opts.AnyToken, TTL: opts.WorldTTL, Logger: log,
-		Snapshots: state.SnapshotLimits{Count: opts.MaxSnapshots, Bytes: opts.MaxSnapshotBytes},
-		OnRemove:  s.forgetWorld,
+		AnswerBytes: opts.AnswerCacheMB << 20,
+		Snapshots:   state.SnapshotLimits{Count: opts.MaxSnapshots, Bytes: opts.MaxSnapshotBytes},
+		OnRemove:    s.forgetWorld,
 	})
 	if err != nil {
 		s.store.Close()

@@ -103,6 +103,7 @@ func (s *Store) Snapshots(world string) ([]Snapshot, error) {
 // RestoreSnapshot replaces a world's contents with the named snapshot and returns it.
 func (s *Store) RestoreSnapshot(world, name string) (Snapshot, error) {
 	var snap Snapshot
+	defer s.Changed(world)
 	err := s.db.Update(func(btx *bolt.Tx) error {
 		var src *bolt.Bucket
 		if all := btx.Bucket(bucketSnapshots).Bucket([]byte(world)); all != nil {

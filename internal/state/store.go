@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -23,6 +24,7 @@ var migrations []func(*bolt.Tx) error
 type Store struct {
 	db     *bolt.DB
 	cache  *decodeCache
+	revs   sync.Map // world id -> *atomic.Uint64, see Rev
 	writes chan *writeReq
 	wg     sync.WaitGroup
 	mu     sync.RWMutex // guards closed against sends on writes
@@ -192,6 +194,7 @@ func (s *Store) commit(batch []*writeReq) {
 		})
 		if err == nil {
 			for _, r := range batch {
+				s.changed(r)
 				r.done <- nil
 			}
 			return
@@ -204,8 +207,39 @@ func (s *Store) commit(batch []*writeReq) {
 		}
 	}
 	for _, r := range batch {
-		r.done <- s.db.Update(r.run)
+		err := s.db.Update(r.run)
+		if err == nil {
+			s.changed(r)
+		}
+		r.done <- err
 	}
+}
+
+// changed moves on the revision of the world a committed writer changed.
+func (s *Store) changed(r *writeReq) {
+	if r.raw == nil {
+		s.Changed(r.world)
+	}
+}
+
+// Rev is the revision of a world's records: it moves on with every commit that may have
+// changed them, before the writer hears of the commit, so an answer worked out from the
+// world at one revision stays right for as long as the revision stays.
+func (s *Store) Rev(world string) uint64 {
+	if v, ok := s.revs.Load(world); ok {
+		return v.(*atomic.Uint64).Load()
+	}
+	return 0
+}
+
+// Changed moves on a world's revision (the store does it for its own writes; callers that
+// change what answers show by other means call it too).
+func (s *Store) Changed(world string) {
+	v, ok := s.revs.Load(world)
+	if !ok {
+		v, _ = s.revs.LoadOrStore(world, new(atomic.Uint64))
+	}
+	v.(*atomic.Uint64).Add(1)
 }
 
 func (r *writeReq) run(btx *bolt.Tx) error {

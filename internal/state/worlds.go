@@ -146,6 +146,7 @@ func (s *Store) DeleteWorlds(ids []string) error {
 	gone := make(map[string]bool, len(ids))
 	for _, id := range ids {
 		gone[id] = true
+		defer s.revs.Delete(id)
 	}
 	return s.db.Update(func(btx *bolt.Tx) error {
 		tokens := btx.Bucket(bucketTokens)
@@ -179,6 +180,7 @@ func (s *Store) DeleteWorlds(ids []string) error {
 
 // ResetWorld empties a world and seeds it again, keeping its id, token and origin.
 func (s *Store) ResetWorld(id string, info WorldInfo, seed func(*Tx) error) error {
+	defer s.Changed(id)
 	return s.db.Update(func(btx *bolt.Tx) error {
 		worlds := btx.Bucket(bucketWorlds)
 		if worlds.Bucket([]byte(id)) == nil {

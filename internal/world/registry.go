@@ -36,6 +36,9 @@ type Config struct {
 	TTL time.Duration
 	// Snapshots bound each world's snapshots.
 	Snapshots state.SnapshotLimits
+	// AnswerBytes bounds the memory of encoded answers kept for reuse across every world
+	// (0: DefaultAnswerBytes; negative: keep none).
+	AnswerBytes int
 	// OnRemove hears of every world removed (to forget what is kept about it elsewhere).
 	OnRemove func(*World)
 	Logger   *slog.Logger
@@ -69,7 +72,11 @@ type Registry struct {
 	byID     map[string]*World
 	list     []*World // every world, replaced (never changed in place) when one comes or goes
 	creating map[string]*pending
+	answers  *answerCache
 }
+
+// DefaultAnswerBytes is how much memory encoded answers kept for reuse may take by default.
+const DefaultAnswerBytes = 32 << 20
 
 // NewRegistry loads the worlds already in the store.
 func NewRegistry(cfg Config) (*Registry, error) {
@@ -80,6 +87,12 @@ func NewRegistry(cfg Config) (*Registry, error) {
 		cfg.Logger = slog.Default()
 	}
 	r := &Registry{cfg: cfg, byToken: map[string]entry{}, byID: map[string]*World{}, creating: map[string]*pending{}}
+	switch {
+	case cfg.AnswerBytes == 0:
+		r.answers = newAnswerCache(DefaultAnswerBytes)
+	case cfg.AnswerBytes > 0:
+		r.answers = newAnswerCache(cfg.AnswerBytes)
+	}
 	tokens, err := cfg.Store.Tokens()
 	if err != nil {
 		return nil, err
@@ -111,6 +124,7 @@ func (r *Registry) newWorld(info state.WorldInfo) *World {
 		Journal:  journal.New(r.cfg.JournalSize),
 		reg:      r,
 		changed:  make(chan struct{}),
+		running:  make(chan struct{}, 1),
 		anyToken: info.AnyToken,
 	}
 	w.nextDue.Store(noTask)

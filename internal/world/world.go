@@ -4,7 +4,6 @@ package world
 
 import (
 	"errors"
-	"fmt"
 	"math"
 	"sync"
 	"sync/atomic"
@@ -26,8 +25,8 @@ type World struct {
 	Clock   *clock.Clock
 	Journal *journal.Journal
 	reg     *Registry
-	runMu   sync.Mutex   // one task runner at a time
-	nextDue atomic.Int64 // unix ns of the earliest pending task, MaxInt64 when none
+	running chan struct{} // holds a token while a task runner (or a reset) is at work
+	nextDue atomic.Int64  // unix ns of the earliest pending task, MaxInt64 when none
 
 	anyToken bool         // made for an unknown token under AnyToken
 	declared atomic.Bool  // its token was declared (never removed for want of use)
@@ -112,82 +111,6 @@ func (w *World) lowerNextDue(t time.Time) {
 	}
 }
 
-// CatchUp runs the tasks that fell due, if any; request handling calls it first so that an
-// answer never shows a state the clock has already moved past.
-func (w *World) CatchUp() error {
-	due := w.nextDue.Load()
-	if due == noTask {
-		return nil
-	}
-	now := w.Now()
-	if due > now.UnixNano() {
-		return nil
-	}
-	_, err := w.RunDue(now)
-	return err
-}
-
-// RunDue runs every task due at or before until, in due order, each in its own transaction
-// and at its own due time. Tasks that those tasks enqueue run too when they fall due in time.
-// It returns how many tasks ran.
-func (w *World) RunDue(until time.Time) (int, error) {
-	w.runMu.Lock()
-	defer w.runMu.Unlock()
-	for n := 0; ; n++ {
-		task, err := w.popDue(until)
-		if err != nil || task == nil {
-			if n > 0 {
-				w.notify()
-			}
-			return n, err
-		}
-	}
-}
-
-// popDue runs the first task if it is due and returns it; nil when nothing is due.
-func (w *World) popDue(until time.Time) (*state.Task, error) {
-	var ran *state.Task
-	var runErr error
-	store := w.reg.cfg.Store
-	err := store.Update(w.ID, func(tx *state.Tx) error {
-		ran, runErr = nil, nil
-		task, err := tx.NextTask()
-		if err != nil || task == nil || task.Due.After(until) {
-			next := int64(noTask)
-			if task != nil {
-				next = task.Due.UnixNano()
-			}
-			tx.AfterCommit(func() { w.nextDue.Store(next) })
-			return err
-		}
-		if err := tx.DeleteTask(task); err != nil {
-			return err
-		}
-		ran = task
-		tx.Now = task.Due
-		if w.Clock.Mode() == clock.Manual {
-			tx.Now = w.Clock.Set(task.Due)
-		}
-		run := w.reg.cfg.Runners[task.Provider+"/"+task.Kind]
-		if run == nil {
-			runErr = fmt.Errorf("no runner for task kind %s/%s", task.Provider, task.Kind)
-			return runErr
-		}
-		if err := run(tx, task); err != nil {
-			runErr = err
-			return err
-		}
-		return nil
-	})
-	if runErr != nil {
-		// The task's own changes were rolled back: drop it so it cannot block the queue.
-		w.reg.cfg.Logger.Error("task failed", "world", w.ID, "kind", ran.Kind, "task", ran.ID, "err", runErr)
-		failed := ran
-		return failed, store.Update(w.ID, func(tx *state.Tx) error { return tx.DeleteTask(failed) })
-	}
-	return ran, err
-}
-
 // Advance moves a world's clock forward by d, running every task that falls due on the way;
 // it returns the new time and how many tasks ran.
 func (w *World) Advance(d time.Duration) (time.Time, int, error) {
@@ -230,8 +153,8 @@ func (w *World) NextDue() (time.Time, bool) {
 
 // Reset puts the world back to its fixtures, with a fresh clock and an empty journal.
 func (w *World) Reset() error {
-	w.runMu.Lock()
-	defer w.runMu.Unlock()
+	w.lockRun()
+	defer w.unlockRun()
 	start := w.reg.startTime()
 	err := w.reg.cfg.Store.ResetWorld(w.ID, state.WorldInfo{Clock: start}, w.reg.cfg.Seed)
 	if err != nil {
@@ -254,8 +177,8 @@ func (w *World) SaveSnapshot(name string) (state.Snapshot, error) {
 
 // RestoreSnapshot brings back the world, clock and pending tasks as they were at the snapshot.
 func (w *World) RestoreSnapshot(name string) (state.Snapshot, error) {
-	w.runMu.Lock()
-	defer w.runMu.Unlock()
+	w.lockRun()
+	defer w.unlockRun()
 	snap, err := w.reg.cfg.Store.RestoreSnapshot(w.ID, name)
 	if err != nil {
 		return snap, err

@@ -1,6 +1,22 @@
 package virtfusion
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/provider"
+)
+
+// reusable are the reads whose answers depend on nothing but the world, the URL and the
+// clock: kept while the world is unchanged (provider.Reused).
+var reusable = map[string]bool{
+	"getServer": true, "listServers": true, "listHypervisors": true, "getHypervisor": true,
+	"listHypervisorGroups": true, "getHypervisorGroup": true, "listPackages": true, "getPackage": true,
+}
+
+// ReusableAnswer implements provider.Reuser: every credential of a world sees the same.
+func (p *Provider) ReusableAnswer(c echo.Context) (string, bool) {
+	return "", reusable[provider.Operation(c)]
+}
 
 // Handlers is the route table: one handler per operationId of specs/virtfusion.yaml. Paths
 // and methods come from the document.

@@ -131,6 +131,7 @@ func TestSnapshotLimits(t *testing.T) {
 
 	small := simtest.New(t, simtest.WithOptions(func(o *sim.Options) { o.MaxSnapshotBytes = 1024 }))
 	c = small.Client("virtfusion", simtest.DefaultToken)
+	c.Do("GET", "/servers", nil).Expect(t, 200) // the world gets VirtFusion's fixtures
 	c.Control("POST", "/_sim/snapshots", map[string]any{"name": "big"}).Expect(t, 413)
 	if n := c.Control("GET", "/_sim/snapshots", nil).Expect(t, 200).Len("snapshots"); n != 0 {
 		t.Fatalf("a refused snapshot left %d behind", n)

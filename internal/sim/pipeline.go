@@ -27,6 +27,9 @@ func (s *Simulator) pipeline(p provider.Provider, op *openapi.Operation, h echo.
 			return p.Unauthorized(c)
 		}
 		provider.SetWorld(c, w)
+		if err := w.EnsureSeeded(p.Name()); err != nil {
+			return err
+		}
 		if !s.scenarios.Idle() {
 			answered, after, err := s.applyScenarios(c, p, w, scenarioRequest(c, p, op, body))
 			if answered || err != nil {

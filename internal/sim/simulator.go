@@ -197,12 +197,14 @@ func (s *Simulator) loadScenarios(fx fs.FS) (*scenarios.Engine, error) {
 	return scenarios.NewEngine(lib, faults)
 }
 
-// seed fills a new world with every provider's fixtures, in one transaction.
-func (s *Simulator) seed(tx *state.Tx) error {
-	for _, p := range s.providers {
-		if err := p.Seed(tx); err != nil {
-			return fmt.Errorf("seed %s: %w", p.Name(), err)
-		}
+// seed fills a world with one provider's fixtures (world.World.EnsureSeeded calls it).
+func (s *Simulator) seed(tx *state.Tx, name string) error {
+	p := s.Provider(name)
+	if p == nil {
+		return fmt.Errorf("seed: no provider %q", name)
+	}
+	if err := p.Seed(tx); err != nil {
+		return fmt.Errorf("seed %s: %w", name, err)
 	}
 	return nil
 }

@@ -37,9 +37,13 @@ var (
 	keySchema = []byte("schema")
 	keyInfo   = []byte("info")
 	keyClock  = []byte("clock")
+	keyLazy   = []byte("lazy")
 )
 
 const (
 	indexPrefix = "idx:"
 	setPrefix   = "set:"
+	countPrefix = "n:"
+
+	seededPrefix = "seeded:"
 )

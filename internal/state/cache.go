@@ -51,7 +51,15 @@ func (c *decodeCache) get(key string, raw []byte, v any) error {
 	}
 	c.mu.Lock()
 	if len(c.m) >= c.max {
-		clear(c.m) // crude but bounded: start over rather than grow without end
+		// Full: drop a sixteenth, taken at random (map order), so that records read across
+		// many worlds keep most of what they share instead of starting over.
+		drop := c.max / 16
+		for k := range c.m {
+			if drop--; drop < 0 {
+				break
+			}
+			delete(c.m, k)
+		}
 	}
 	c.m[key] = &decoded{raw: bytes.Clone(raw), typ: rv.Type(), val: own.Elem()}
 	c.mu.Unlock()

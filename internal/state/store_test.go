@@ -295,3 +295,74 @@ func TestClosedStoreRefusesWrites(t *testing.T) {
 		t.Fatalf("write after close: %v", err)
 	}
 }
+
+// TestCountAndPagesFollowWrites: the kept count and the pages (one seek while ids have no
+// gaps, a walk once they do) agree with a walk of the collection after puts, overwrites and
+// deletes, in the writing transaction and after it; a file without kept counts gets one.
+func TestCountAndPagesFollowWrites(t *testing.T) {
+	s, _ := openTest(t)
+	w := newWorld(t, s, "a")
+	// check runs in the committer's goroutine too: it returns what is wrong, never t.Fatal.
+	check := func(step string, tx *Tx) error {
+		c := tx.Coll("p", "things")
+		var all [][]byte
+		c.ForEach(func(k, _ []byte) error { all = append(all, append([]byte(nil), k...)); return nil })
+		if c.Count() != len(all) {
+			return fmt.Errorf("%s: count %d, walk %d", step, c.Count(), len(all))
+		}
+		for _, off := range []int{0, 1, 7, len(all) / 2, len(all) - 1, len(all), len(all) + 3} {
+			var got [][]byte
+			c.Page(off, 3, func(k, _ []byte) error { got = append(got, append([]byte(nil), k...)); return nil })
+			want := all[min(off, len(all)):min(off+3, len(all))]
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				return fmt.Errorf("%s: page at %d: %v, want %v", step, off, got, want)
+			}
+		}
+		return nil
+	}
+	view := func(step string) {
+		t.Helper()
+		if err := s.View(w, func(tx *Tx) error { return check(step, tx) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	update := func(step string, f func(c *Coll) error) {
+		t.Helper()
+		err := s.Update(w, func(tx *Tx) error {
+			if err := f(tx.Coll("p", "things")); err != nil {
+				return err
+			}
+			return check(step+" (in the transaction)", tx)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		view(step)
+	}
+	update("100 puts", func(c *Coll) error {
+		for i := 0; i < 100; i++ {
+			id, _ := c.NextID()
+			if err := c.Put(ID(id), rec{N: i}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	update("overwrites and a missing delete", func(c *Coll) error {
+		c.Put(ID(5), rec{N: -5})
+		return c.Delete(ID(1000))
+	})
+	update("deletes in the middle and at the ends", func(c *Coll) error {
+		for _, id := range []uint64{1, 50, 51, 100} {
+			c.Delete(ID(id))
+		}
+		return nil
+	})
+	update("string keys", func(c *Coll) error { return c.Put(Key("zz"), rec{}) })
+	// A file from before counts were kept: drop the count, then write once.
+	s.updateRaw(func(btx *bolt.Tx) error {
+		return btx.Bucket(bucketWorlds).Bucket([]byte(w)).Bucket([]byte("p")).Delete([]byte(countPrefix + "things"))
+	})
+	view("without a kept count")
+	update("first write after", func(c *Coll) error { return c.Delete(ID(2)) })
+}

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -80,14 +81,20 @@ func (t *Tx) bucket(provider, name string) *bolt.Bucket {
 
 // Coll is a collection of JSON records of one kind.
 type Coll struct {
-	b    *bolt.Bucket
-	name string
-	tx   *Tx
+	b      *bolt.Bucket
+	parent *bolt.Bucket // the provider's bucket, which keeps the collection's count
+	kind   string
+	name   string
+	tx     *Tx
 }
 
 // Coll returns the collection of one provider's kind.
 func (t *Tx) Coll(provider, kind string) *Coll {
-	return &Coll{b: t.bucket(provider, kind), name: provider + "/" + kind, tx: t}
+	c := &Coll{b: t.bucket(provider, kind), kind: kind, name: provider + "/" + kind, tx: t}
+	if c.b != nil {
+		c.parent = t.world.Bucket([]byte(provider))
+	}
+	return c
 }
 
 // Get decodes the record at key into v, or returns ErrNotFound. In a read-only transaction
@@ -120,14 +127,29 @@ func (c *Coll) Put(key []byte, v any) error {
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", c.name, err)
 	}
-	return c.b.Put(key, raw)
+	return c.PutRaw(key, raw)
 }
 
 // PutRaw stores JSON already encoded at key.
-func (c *Coll) PutRaw(key, raw []byte) error { return c.b.Put(key, raw) }
+func (c *Coll) PutRaw(key, raw []byte) error {
+	if c.b.Get(key) == nil {
+		if err := c.addCount(1); err != nil {
+			return err
+		}
+	}
+	return c.b.Put(key, raw)
+}
 
 // Delete removes the record at key; deleting a missing record is not an error.
-func (c *Coll) Delete(key []byte) error { return c.b.Delete(key) }
+func (c *Coll) Delete(key []byte) error {
+	if c.b.Get(key) == nil {
+		return nil
+	}
+	if err := c.addCount(-1); err != nil {
+		return err
+	}
+	return c.b.Delete(key)
+}
 
 // NextID returns the next integer id of the collection (1, 2, …); ids are never reused.
 func (c *Coll) NextID() (uint64, error) { return c.b.NextSequence() }
@@ -140,8 +162,36 @@ func (c *Coll) SetNextID(n uint64) error {
 	return c.b.SetSequence(n - 1)
 }
 
-// Count is the number of records.
-func (c *Coll) Count() int { return count(c.b) }
+// Count is the number of records: kept beside the collection and changed with it (files
+// written before it was kept have it worked out once, by the first write).
+func (c *Coll) Count() int {
+	if c.b == nil {
+		return 0
+	}
+	if n, ok := c.storedCount(); ok {
+		return n
+	}
+	return count(c.b)
+}
+
+func (c *Coll) countKey() []byte { return []byte(countPrefix + c.kind) }
+
+func (c *Coll) storedCount() (int, bool) {
+	raw := c.parent.Get(c.countKey())
+	if len(raw) != 8 {
+		return 0, false
+	}
+	return int(binary.BigEndian.Uint64(raw)), true
+}
+
+// addCount moves the kept count by d, before the change it counts is made.
+func (c *Coll) addCount(d int) error {
+	n, ok := c.storedCount()
+	if !ok {
+		n = count(c.b)
+	}
+	return c.parent.Put(c.countKey(), binary.BigEndian.AppendUint64(nil, uint64(n+d)))
+}
 
 // count is the number of keys of b. Stats reads the pages on disk, which is quick but does
 // not see what a write transaction has changed, so writable buckets are walked instead.
@@ -174,10 +224,7 @@ func (c *Coll) Page(offset, limit int, fn func(key, raw []byte) error) error {
 		return nil
 	}
 	cur := c.b.Cursor()
-	k, v := cur.First()
-	for i := 0; k != nil && i < offset; i++ {
-		k, v = cur.Next()
-	}
+	k, v := c.seek(cur, offset)
 	for n := 0; k != nil && n < limit; n++ {
 		if err := fn(k, v); err != nil {
 			return err
@@ -185,6 +232,33 @@ func (c *Coll) Page(offset, limit int, fn func(key, raw []byte) error) error {
 		k, v = cur.Next()
 	}
 	return nil
+}
+
+// seek puts cur on the record at position offset. In a collection of integer ids without
+// gaps (as many records as ids from the first to the last) that is one seek; otherwise the
+// cursor steps over the keys before it.
+func (c *Coll) seek(cur *bolt.Cursor, offset int) ([]byte, []byte) {
+	k, v := cur.First()
+	if k == nil || offset <= 0 {
+		return k, v
+	}
+	if last, _ := cur.Last(); len(k) == 8 && len(last) == 8 {
+		lo, hi := IDOf(k), IDOf(last)
+		if n := c.Count(); hi >= lo && hi-lo+1 == uint64(n) {
+			if offset >= n {
+				return nil, nil
+			}
+			want := ID(lo + uint64(offset))
+			if k, v := cur.Seek(want); bytes.Equal(k, want) {
+				return k, v
+			}
+		}
+	}
+	k, v = cur.First()
+	for i := 0; k != nil && i < offset; i++ {
+		k, v = cur.Next()
+	}
+	return k, v
 }
 
 // Index maps unique keys to values (usually record keys), for look-ups other than by id.

@@ -105,12 +105,35 @@ func fillWorld(btx *bolt.Tx, info WorldInfo, seed func(*Tx) error) error {
 		return err
 	}
 	tx.Now = info.Clock
+	if err := meta.Put(keyLazy, []byte{1}); err != nil {
+		return err
+	}
 	if seed != nil {
 		if err := seed(tx); err != nil {
 			return err
 		}
 	}
 	return tx.carryClock()
+}
+
+// Seeded reports whether provider's fixtures are in the world. A world is filled lazily, one
+// provider at a time as each is first asked for; worlds made before that (no lazy mark)
+// were filled whole when they were made.
+func (t *Tx) Seeded(provider string) bool {
+	meta := t.world.Bucket(bucketMeta)
+	if meta == nil || meta.Get(keyLazy) == nil {
+		return true
+	}
+	return meta.Get([]byte(seededPrefix+provider)) != nil
+}
+
+// MarkSeeded records that provider's fixtures are in the world.
+func (t *Tx) MarkSeeded(provider string) error {
+	meta := t.world.Bucket(bucketMeta)
+	if meta == nil {
+		return fmt.Errorf("world %q has no meta: %w", t.World, ErrNotFound)
+	}
+	return meta.Put([]byte(seededPrefix+provider), []byte{1})
 }
 
 // AddToken makes token a second way into an existing world (an API key created through a

@@ -25,8 +25,9 @@ type Config struct {
 	// wall clock's time).
 	ManualStart time.Time
 	JournalSize int
-	// Seed fills a new world with the fixtures of every provider.
-	Seed func(*state.Tx) error
+	// Seed fills a new world with one provider's fixtures, when the world is first used
+	// through that provider (World.EnsureSeeded).
+	Seed func(tx *state.Tx, provider string) error
 	// Runners carry out tasks, keyed "provider/kind".
 	Runners map[string]Runner
 	// AnyToken gives every unknown token a fresh world instead of refusing it.
@@ -250,7 +251,7 @@ func (r *Registry) open(token string, anyToken bool) (*World, error) {
 		r.mu.Unlock()
 
 		now := r.cfg.Wall().UTC()
-		info, err := r.cfg.Store.CreateWorld(token, state.WorldInfo{Created: now, Clock: r.startTime(), AnyToken: anyToken}, r.cfg.Seed)
+		info, err := r.cfg.Store.CreateWorld(token, state.WorldInfo{Created: now, Clock: r.startTime(), AnyToken: anyToken}, nil)
 		var w *World
 		if err == nil {
 			w = r.newWorld(info)

@@ -34,6 +34,8 @@ type World struct {
 	lastUsed atomic.Int64 // wall unix ns of the last request that found it, to the second
 	used     atomic.Bool  // found by a request since its clock was last saved
 
+	seeded sync.Map // provider name -> true once its fixtures are known to be in the world
+
 	changeMu sync.Mutex
 	changed  chan struct{} // closed (and replaced) when tasks ran or the clock was moved
 }
@@ -70,6 +72,37 @@ func (w *World) touch(now time.Time) {
 	if n-w.lastUsed.Load() > int64(time.Second) {
 		w.lastUsed.Store(n)
 	}
+}
+
+// EnsureSeeded puts provider's fixtures into the world unless they are there: a world gets
+// each provider's fixtures as that provider is first used, so that a world used through one
+// panel costs the store that panel's records only.
+func (w *World) EnsureSeeded(provider string) error {
+	if _, ok := w.seeded.Load(provider); ok {
+		return nil
+	}
+	seeded := false
+	if err := w.View(func(tx *state.Tx) error { seeded = tx.Seeded(provider); return nil }); err != nil {
+		return err
+	}
+	if !seeded {
+		err := w.Update(func(tx *state.Tx) error {
+			if tx.Seeded(provider) {
+				return nil
+			}
+			if seed := w.reg.cfg.Seed; seed != nil {
+				if err := seed(tx, provider); err != nil {
+					return err
+				}
+			}
+			return tx.MarkSeeded(provider)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	w.seeded.Store(provider, true)
+	return nil
 }
 
 // Now is the world's virtual time.
@@ -156,7 +189,8 @@ func (w *World) Reset() error {
 	w.lockRun()
 	defer w.unlockRun()
 	start := w.reg.startTime()
-	err := w.reg.cfg.Store.ResetWorld(w.ID, state.WorldInfo{Clock: start}, w.reg.cfg.Seed)
+	err := w.reg.cfg.Store.ResetWorld(w.ID, state.WorldInfo{Clock: start}, nil)
+	w.seeded.Clear()
 	if err != nil {
 		return err
 	}
@@ -180,6 +214,7 @@ func (w *World) RestoreSnapshot(name string) (state.Snapshot, error) {
 	w.lockRun()
 	defer w.unlockRun()
 	snap, err := w.reg.cfg.Store.RestoreSnapshot(w.ID, name)
+	w.seeded.Clear()
 	if err != nil {
 		return snap, err
 	}

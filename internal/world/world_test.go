@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -250,31 +251,33 @@ func TestIdleWorldsWriteNothing(t *testing.T) {
 	}
 }
 
-// TestWorldCreationDoesNotBlockOthers: while one world is being made (its seed waits), other
-// worlds are found at once and a second request for the same token waits for the first.
-func TestWorldCreationDoesNotBlockOthers(t *testing.T) {
+// TestSeedingDoesNotBlockOthers: while one world gets a provider's fixtures (its seed waits),
+// other worlds are found at once, and a second request to the same world and provider waits
+// for the first instead of seeding again; the fixtures go in once.
+func TestSeedingDoesNotBlockOthers(t *testing.T) {
 	release := make(chan struct{})
 	st, err := state.Open(filepath.Join(t.TempDir(), "w.db"), state.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	slow := false
+	var seeds atomic.Int32
 	r, _ := NewRegistry(Config{Store: st, Mode: clock.Manual, ManualStart: start, AnyToken: true,
-		Seed: func(tx *state.Tx) error {
-			if slow {
+		Seed: func(tx *state.Tx, provider string) error {
+			if tx.World == "w2" {
 				<-release
 			}
-			return nil
+			seeds.Add(1)
+			return tx.Coll(provider, "fixtures").Put(state.ID(1), provider)
 		}})
 	other, _ := r.Declare("other")
-	slow = true
-	made := make(chan *World, 2)
+	if err := other.EnsureSeeded("p"); err != nil || seeds.Load() != 1 {
+		t.Fatalf("seed: %v, %d seeds", err, seeds.Load())
+	}
+	w, _ := r.Lookup("new", Everything)
+	done := make(chan error, 2)
 	for i := 0; i < 2; i++ {
-		go func() {
-			w, _ := r.Lookup("new", Everything)
-			made <- w
-		}()
+		go func() { done <- w.EnsureSeeded("p") }()
 	}
 	time.Sleep(50 * time.Millisecond)
 	found := make(chan *World)
@@ -288,12 +291,24 @@ func TestWorldCreationDoesNotBlockOthers(t *testing.T) {
 			t.Fatal("found the wrong world")
 		}
 	case <-time.After(2 * time.Second):
-		t.Fatal("finding a world waited for another world's creation")
+		t.Fatal("finding a world waited for another world's seeding")
 	}
 	close(release)
-	a, b := <-made, <-made
-	if a == nil || a != b || r.Count() != 2 {
-		t.Fatalf("two requests for one new token: %v %v, %d worlds", a, b, r.Count())
+	if err := errors.Join(<-done, <-done); err != nil || seeds.Load() != 2 {
+		t.Fatalf("two requests seeding one world: %v, %d seeds", err, seeds.Load())
+	}
+	var n int
+	w.View(func(tx *state.Tx) error { n = tx.Coll("p", "fixtures").Count(); return nil })
+	if n != 1 {
+		t.Fatalf("%d fixtures", n)
+	}
+	// After a reset the fixtures come again, once, on first use.
+	if err := w.Reset(); err != nil {
+		t.Fatal(err)
+	}
+	w.View(func(tx *state.Tx) error { n = tx.Coll("p", "fixtures").Count(); return nil })
+	if err := w.EnsureSeeded("p"); err != nil || n != 0 || seeds.Load() != 3 {
+		t.Fatalf("after reset: %v, %d fixtures before first use, %d seeds", err, n, seeds.Load())
 	}
 }
 

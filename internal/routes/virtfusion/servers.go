@@ -258,6 +258,20 @@ type serverListItem struct {
 	Created      string `json:"created"`
 }
 
+// serverSummary is what a simple list reads of a stored Server.
+type serverSummary struct {
+	ID               int64     `json:"id"`
+	OwnerID          int64     `json:"ownerId"`
+	HypervisorID     int64     `json:"hypervisorId"`
+	Name             string    `json:"name"`
+	UUID             string    `json:"uuid"`
+	CommissionStatus int       `json:"commissionStatus"`
+	Suspended        bool      `json:"suspended"`
+	Protected        bool      `json:"protected"`
+	Created          time.Time `json:"created"`
+	Updated          time.Time `json:"updated"`
+}
+
 func (p *Provider) listServers(c echo.Context) error {
 	req := provider.PageParams(c, "results", 20)
 	full := provider.QueryString(c, "type", "simple") == "full"
@@ -266,17 +280,21 @@ func (p *Provider) listServers(c echo.Context) error {
 	var total int
 	err := provider.World(c).View(func(tx *state.Tx) error {
 		add := func(raw []byte) error {
-			var s Server
-			if err := json.Unmarshal(raw, &s); err != nil {
-				return err
-			}
 			if full {
+				var s Server
+				if err := json.Unmarshal(raw, &s); err != nil {
+					return err
+				}
 				v, err := p.renderServer(tx, &s, renderOptions{})
 				if err != nil {
 					return err
 				}
 				items = append(items, v)
 				return nil
+			}
+			var s serverSummary // the ten fields a list shows, not the whole record
+			if err := json.Unmarshal(raw, &s); err != nil {
+				return err
 			}
 			items = append(items, serverListItem{ID: s.ID, UUID: s.UUID, Name: s.Name, Commissioned: s.CommissionStatus,
 				Owner: s.OwnerID, HypervisorID: s.HypervisorID, Suspended: s.Suspended, Protected: s.Protected,

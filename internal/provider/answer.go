@@ -55,3 +55,11 @@ func (k *keeper) Write(b []byte) (int, error) {
 
 // Unwrap lets http.ResponseController reach the connection.
 func (k *keeper) Unwrap() http.ResponseWriter { return k.ResponseWriter }
+
+// ReusableOps names the read operations whose answers depend on nothing but the world, the
+// URL and the world's clock; a provider's ReusableAnswer can be this set's.
+type ReusableOps map[string]bool
+
+// ReusableAnswer implements Reuser for a provider where every credential of a world sees the
+// same answers.
+func (r ReusableOps) ReusableAnswer(c echo.Context) (string, bool) { return "", r[Operation(c)] }

@@ -1,6 +1,26 @@
 package e24cloud
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/provider"
+)
+
+// reusable are the reads whose answers depend on nothing but the world, the URL and the
+// clock: kept while the world is unchanged (provider.Reused).
+var reusable = provider.ReusableOps{
+	"listRegions":        true,
+	"listTemplates":      true,
+	"listVMs":            true,
+	"getVM":              true,
+	"listStorageVolumes": true,
+	"getStorageVolume":   true,
+	"listIPv4Addresses":  true,
+	"getIPv4Address":     true,
+}
+
+// ReusableAnswer implements provider.Reuser: every credential of a world sees the same.
+func (p *Provider) ReusableAnswer(c echo.Context) (string, bool) { return reusable.ReusableAnswer(c) }
 
 // Handlers is the route table: one handler per operationId of specs/e24cloud.yaml. Each is
 // wrapped in jsonOnly (a body read without a JSON content type is a leniency).

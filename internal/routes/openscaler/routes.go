@@ -1,6 +1,25 @@
 package openscaler
 
-import "github.com/labstack/echo/v4"
+import (
+	"github.com/labstack/echo/v4"
+
+	"github.com/panelsim/panelsim/internal/provider"
+)
+
+// reusable are the reads whose answers depend on nothing but the world, the URL and the
+// clock: kept while the world is unchanged (provider.Reused).
+var reusable = provider.ReusableOps{
+	"core_vm_list":      true,
+	"core_vm_info":      true,
+	"core_size_list":    true,
+	"core_region_list":  true,
+	"core_distro_list":  true,
+	"core_project_list": true,
+	"core_vpc_list":     true,
+}
+
+// ReusableAnswer implements provider.Reuser: every credential of a world sees the same.
+func (p *Provider) ReusableAnswer(c echo.Context) (string, bool) { return reusable.ReusableAnswer(c) }
 
 // Handlers is the route table: one handler per operationId of specs/openscaler.yaml. Paths
 // and methods come from the document. The vendor's operations keep their documented ids;

@@ -124,6 +124,11 @@ func (w *capture) Write(b []byte) (int, error) {
 // Unwrap lets http.ResponseController reach the connection.
 func (w *capture) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
+// reusable are the reads whose answers depend on nothing but the world, the URL, the clock
+// and the caller: kept while the world is unchanged (provider.Reused), inside handle so that
+// the access log still records every call.
+var reusable = map[string]bool{"getServer": true, "listServers": true}
+
 // handle wraps every operation's handler: it finds who the request acts as, runs the
 // handler (its answer through the filter Authorize set, if any: see access_core.go), records
 // the call in the access log and, at most once a minute of the world's clock, the token's
@@ -152,7 +157,12 @@ func (p *Provider) handle(h echo.HandlerFunc) echo.HandlerFunc {
 		cw := &capture{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = cw
 		fb := startFilter(c) // nil unless Authorize set an answer filter
-		err = h(c)
+		if c.Request().Method == http.MethodGet && reusable[provider.Operation(c)] {
+			// Kept per caller: the token, whom it impersonates and from where.
+			err = provider.Reused(c, who.Hash+"\x00"+c.Request().Header.Get(ImpersonateHeader)+"\x00"+ClientIP(c), func() error { return h(c) })
+		} else {
+			err = h(c)
+		}
 		if err != nil && !c.Response().Committed {
 			p.WriteError(c, err)
 		}

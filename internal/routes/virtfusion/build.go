@@ -53,9 +53,10 @@ func (p *Provider) buildServer(c echo.Context) error {
 	if err := provider.Bind(c, &in); err != nil {
 		return err
 	}
-	var out *serverView
-	err := provider.World(c).Update(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
+	w, id := provider.World(c), provider.PathInt(c, "serverId")
+	root := password(provider.Credentials(), 20)
+	err := w.Update(func(tx *state.Tx) error {
+		s, err := loadServer(tx, id)
 		if err != nil {
 			return err
 		}
@@ -70,7 +71,6 @@ func (p *Provider) buildServer(c echo.Context) error {
 			return err
 		}
 		f := p.Faker(fmt.Sprintf("build-%d", s.ID), tx.Now.UnixNano())
-		root := password(provider.Credentials(), 20)
 		switch {
 		case in.Name != nil && *in.Name != "":
 			s.Name = *in.Name
@@ -94,12 +94,13 @@ func (p *Provider) buildServer(c echo.Context) error {
 		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), task); err != nil {
 			return err
 		}
-		if err := saveServer(tx, s); err != nil {
-			return err
-		}
-		out, err = p.renderServer(tx, s, renderOptions{build: true, password: root})
-		return err
+		return saveServer(tx, s)
 	})
+	if err != nil {
+		return err
+	}
+	// Shown after the commit, from a read-only transaction (see createServer).
+	out, err := p.viewServer(w, id, renderOptions{build: true, password: root})
 	if err != nil {
 		return err
 	}

@@ -8,14 +8,14 @@ import (
 
 // reusable are the reads whose answers depend on nothing but the world, the URL and the
 // clock: kept while the world is unchanged (provider.Reused).
-var reusable = map[string]bool{
+var reusable = provider.ReusableOps{
 	"getServer": true, "listServers": true, "listHypervisors": true, "getHypervisor": true,
 	"listHypervisorGroups": true, "getHypervisorGroup": true, "listPackages": true, "getPackage": true,
 }
 
 // ReusableAnswer implements provider.Reuser: every credential of a world sees the same.
 func (p *Provider) ReusableAnswer(c echo.Context) (string, bool) {
-	return "", reusable[provider.Operation(c)]
+	return reusable.ReusableAnswer(c)
 }
 
 // Handlers is the route table: one handler per operationId of specs/virtfusion.yaml. Paths

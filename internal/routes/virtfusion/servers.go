@@ -13,6 +13,7 @@ import (
 	"github.com/panelsim/panelsim/internal/apierr"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
+	"github.com/panelsim/panelsim/internal/world"
 )
 
 type createServerInput struct {
@@ -100,7 +101,20 @@ func (p *Provider) createServer(c echo.Context) error {
 		}
 		return c.JSON(http.StatusOK, data{out})
 	}
-	if err := w.Update(create); err != nil {
+	// The server is made in the write transaction and shown from a read one after the
+	// commit: rendering it is read-only work that need not hold up other writers.
+	var id int64
+	err := w.Update(func(tx *state.Tx) error {
+		s, err := p.newServer(tx, &in)
+		if err == nil {
+			id = s.ID
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if out, err = p.viewServer(w, id, renderOptions{}); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, data{out})
@@ -229,19 +243,25 @@ func indexServer(tx *state.Tx, s *Server, add bool) error {
 }
 
 func (p *Provider) getServer(c echo.Context) error {
-	var out *serverView
-	err := provider.World(c).View(func(tx *state.Tx) error {
-		s, err := loadServer(tx, provider.PathInt(c, "serverId"))
-		if err != nil {
-			return err
-		}
-		out, err = p.renderServer(tx, s, renderOptions{remoteState: provider.QueryBool(c, "remoteState")})
-		return err
-	})
+	out, err := p.viewServer(provider.World(c), provider.PathInt(c, "serverId"), renderOptions{remoteState: provider.QueryBool(c, "remoteState")})
 	if err != nil {
 		return err
 	}
 	return c.JSON(http.StatusOK, data{out})
+}
+
+// viewServer renders a server as it is stored, in a read-only transaction.
+func (p *Provider) viewServer(w *world.World, id int64, o renderOptions) (*serverView, error) {
+	var out *serverView
+	err := w.View(func(tx *state.Tx) error {
+		s, err := loadServer(tx, id)
+		if err != nil {
+			return err
+		}
+		out, err = p.renderServer(tx, s, o)
+		return err
+	})
+	return out, err
 }
 
 // serverListItem is a server in GET /servers?type=simple.

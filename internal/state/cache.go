@@ -39,16 +39,16 @@ func (c *decodeCache) get(key string, raw []byte, v any) error {
 		rv.Elem().Set(e.val)
 		return nil
 	}
-	if err := json.Unmarshal(raw, v); err != nil {
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return json.Unmarshal(raw, v)
+	}
+	// Decoded once, into a value of the cache's own; the caller gets it as it would from a
+	// later hit, sharing its slices and maps (read-only, see above).
+	own := reflect.New(rv.Type().Elem())
+	if err := json.Unmarshal(raw, own.Interface()); err != nil {
 		return err
 	}
-	if rv.Kind() != reflect.Pointer || rv.IsNil() {
-		return nil
-	}
-	own := reflect.New(rv.Type().Elem()) // a copy of its own, so the caller's value never aliases it
-	if err := json.Unmarshal(raw, own.Interface()); err != nil {
-		return nil
-	}
+	rv.Elem().Set(own.Elem())
 	c.mu.Lock()
 	if len(c.m) >= c.max {
 		// Full: drop a sixteenth, taken at random (map order), so that records read across

@@ -45,6 +45,7 @@ type writeReq struct {
 	raw   func(*bolt.Tx) error // a change across worlds (a new world), instead of fn
 	done  chan error
 	tx    *Tx
+	cache *decodeCache
 }
 
 // Open opens or creates the file at path, checks its schema version and starts the committer.
@@ -128,7 +129,7 @@ func (s *Store) View(world string, fn func(*Tx) error) error {
 // its own result variables. Callbacks registered with Tx.AfterCommit run once, after the
 // commit that kept fn's changes.
 func (s *Store) Update(world string, fn func(*Tx) error) error {
-	return s.submit(&writeReq{world: world, fn: fn, done: make(chan error, 1)})
+	return s.submit(&writeReq{world: world, fn: fn, done: make(chan error, 1), cache: s.cache})
 }
 
 // updateRaw runs fn in a read-write transaction of the whole file, sharing commits with
@@ -250,6 +251,7 @@ func (r *writeReq) run(btx *bolt.Tx) error {
 	if err != nil {
 		return err
 	}
+	tx.cache = r.cache
 	r.tx = tx
 	if err := r.fn(tx); err != nil {
 		return err

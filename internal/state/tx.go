@@ -14,7 +14,7 @@ import (
 type Tx struct {
 	btx   *bolt.Tx
 	world *bolt.Bucket
-	cache *decodeCache // read-only transactions only
+	cache *decodeCache // the store's decoded records: Get uses it in read-only transactions, Peek in any
 	// World is the world's id.
 	World string
 	// Now is the world's virtual time for this transaction; the caller sets it.
@@ -100,6 +100,20 @@ func (t *Tx) Coll(provider, kind string) *Coll {
 // Get decodes the record at key into v, or returns ErrNotFound. In a read-only transaction
 // the value may share slices and maps with other readers' values: do not change it in place.
 func (c *Coll) Get(key []byte, v any) error {
+	raw := c.Raw(key)
+	if raw == nil {
+		return fmt.Errorf("%s: %w", c.name, ErrNotFound)
+	}
+	if c.tx.cache != nil && !c.tx.btx.Writable() {
+		return c.tx.cache.get(c.tx.World+"\x00"+c.name+"\x00"+string(key), raw, v)
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// Peek is Get for a record the caller only reads, in any transaction: the value may share
+// slices and maps with other readers' values, and must not be changed in place (load a record
+// that is to be changed and saved with Get).
+func (c *Coll) Peek(key []byte, v any) error {
 	raw := c.Raw(key)
 	if raw == nil {
 		return fmt.Errorf("%s: %w", c.name, ErrNotFound)

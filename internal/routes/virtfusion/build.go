@@ -111,7 +111,7 @@ func (p *Provider) buildServer(c echo.Context) error {
 // the owner's; it returns the template.
 func (p *Provider) checkBuild(tx *state.Tx, s *Server, in *buildInput) (*Template, error) {
 	var pk Package
-	if err := get(tx, collPackages, s.PackageID, &pk, errPackageNotFound); err != nil {
+	if err := peek(tx, collPackages, s.PackageID, &pk, errPackageNotFound); err != nil {
 		return nil, err
 	}
 	var msgs []string

@@ -1,6 +1,7 @@
 package virtfusion
 
 import (
+	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -248,6 +249,19 @@ func put(tx *state.Tx, coll string, id int64, v any) error {
 }
 
 // get loads a record; a missing one is the apierr notFound given.
+// peek is get for a record only read, never changed in place (state.Coll.Peek): it may come
+// decoded from the store's cache, in write transactions too.
+func peek(tx *state.Tx, coll string, id int64, v any, notFound error) error {
+	if id <= 0 {
+		return notFound
+	}
+	err := tx.Coll(Name, coll).Peek(state.ID(uint64(id)), v)
+	if errors.Is(err, state.ErrNotFound) {
+		return notFound
+	}
+	return err
+}
+
 func get(tx *state.Tx, coll string, id int64, v any, notFound error) error {
 	if id <= 0 {
 		return notFound

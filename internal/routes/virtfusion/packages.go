@@ -128,7 +128,7 @@ func packageTemplates(tx *state.Tx, pk *Package) ([]templateGroupView, error) {
 func packageOffers(tx *state.Tx, pk *Package, templateID int64) (*Template, error) {
 	for _, gid := range pk.TemplateGroups {
 		var g TemplateGroup
-		err := tx.Coll(Name, collTemplateGroups).Get(state.ID(uint64(gid)), &g)
+		err := tx.Coll(Name, collTemplateGroups).Peek(state.ID(uint64(gid)), &g) // the template is only read
 		if err != nil {
 			continue
 		}

@@ -130,13 +130,13 @@ func (p *Provider) newServer(tx *state.Tx, in *createServerInput) (*Server, erro
 	var owner User
 	var g HypervisorGroup
 	var msgs []string
-	if err := get(tx, collPackages, in.PackageID, &pk, errPackageNotFound); err != nil || !pk.Enabled {
+	if err := peek(tx, collPackages, in.PackageID, &pk, errPackageNotFound); err != nil || !pk.Enabled {
 		msgs = append(msgs, "The selected package id is invalid.")
 	}
-	if err := get(tx, collUsers, in.UserID, &owner, errUserNotFound); err != nil {
+	if err := peek(tx, collUsers, in.UserID, &owner, errUserNotFound); err != nil {
 		msgs = append(msgs, "The selected user id is invalid.")
 	}
-	if err := get(tx, collGroups, in.HypervisorID, &g, errGroupNotFound); err != nil || !g.Enabled {
+	if err := peek(tx, collGroups, in.HypervisorID, &g, errGroupNotFound); err != nil || !g.Enabled {
 		msgs = append(msgs, "The selected hypervisor id is invalid.")
 	}
 	if len(msgs) > 0 {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Performance harness: the rows of the performance issue, each measured as same-run ratios.
-# In every round the targets run one after the other (alternating), and each table ends with
-# the median of the rounds. A BASE simulator built from a git ref and the CURRENT checkout's
+# In every round the targets run one after the other (alternating; the order is reversed in
+# even rounds), and each table ends with the median of the rounds. A BASE simulator built from a git ref and the CURRENT checkout's
 # simulator are measured in the same run, with the static echo baseline where a row has one.
 #
 #   bench/perf.sh ROW|all        ROW: 1 get, 2 list, 3 advance, 4 worlds, 5 create, 6 startup
@@ -295,6 +295,16 @@ table() { # GROUP [perfkit table flags]
   echo
   "$kit" table -in "$tsv" -group "$g" "$@"
 }
+alternate() { # ROUND TARGETS...: the targets in order, reversed in even rounds (no target always first)
+  local r=$1
+  shift
+  if [ $((r % 2)) -eq 0 ]; then
+    local i
+    for ((i = $#; i >= 1; i--)); do echo "${!i}"; done
+  else
+    printf '%s\n' "$@"
+  fi
+}
 peer_of() { [ "$1" = current ] && [ -n "${BIN[base]:-}" ] && echo base || true; }
 auth=(-H "Authorization: Bearer panelsim")
 ctl=(-H "X-Panelsim-Token: panelsim" -H "Content-Type: application/json")
@@ -339,7 +349,7 @@ row1() {
   for s in "${SIMS[@]}"; do echo "- $s answer: $(wc -c <"$tmp/r1-$s.json") bytes"; done
   echo "- static: bench/static -body (the current answer)${prism:+; prism: $("$prism" --version) on $vendor}"
   for r in $(seq "$ROUNDS"); do
-    for s in "${targets[@]}"; do
+    for s in $(alternate "$r" "${targets[@]}"); do
       case $s in
       static) run_wrk 1 "$r" static "" "" r1-static "${URL[r1-static]}/api/v1/servers/$id" "${auth[@]}" ;;
       prism) run_wrk 1 "$r" prism static "" r1-prism "$pr/servers/$id" "${auth[@]}" ;;
@@ -381,7 +391,7 @@ row2_phase() { # SERVERS TAG
   echo "- rotating: bench/lua/pages.lua, pages 1..$last in turn"
   for r in $(seq "$ROUNDS"); do
     for v in first last rotate; do
-      for s in static "${SIMS[@]}"; do
+      for s in $(alternate "$r" static "${SIMS[@]}"); do
         local ref="" peer=""
         [ "$s" = static ] || { ref=static; peer=$(peer_of "$s"); }
         case $v in
@@ -437,7 +447,7 @@ row3() {
   header 3 "(POST /_sim/clock/advance {\"seconds\":$ADVANCE} over $BUILDS built servers, each round on a new data file, while $READERS clients GET /api/v1/servers/{first} in a loop)"
   echo "- GETs during: every GET in flight at some moment of the advance; before: those of the second before"
   for r in $(seq "$ROUNDS"); do
-    for s in "${SIMS[@]}"; do row3_once "$s" "r3-$s-$r"; done
+    for s in $(alternate "$r" "${SIMS[@]}"); do row3_once "$s" "r3-$s-$r"; done
   done
   table 3 -cols "advance ms,tasks run,CPU s,GETs during,GET p50 ms,GET p99 ms,GET max ms,GET p99 before ms" -ratio 0,5,6
   if [ "$PROFILE" = 1 ]; then
@@ -483,7 +493,7 @@ row4() {
   echo "- memory and idle: after the worlds are made and $SETTLE_SECS s of settling, idle over $IDLE_SECS s; \"after load\": the same after the throughput rounds"
   echo "- answer: $(curl -sf -H "Authorization: Bearer $(cat "$tmp/token1")" "${URL[r4-current]}$path" | wc -c) bytes"
   for r in $(seq "$ROUNDS"); do
-    for s in "${SIMS[@]}"; do
+    for s in $(alternate "$r" "${SIMS[@]}"); do
       local p
       p=$(peer_of "$s")
       run_wrk 4 "$r" "$s-one" "" "${p:+$p-one}" "r4-$s" "${URL[r4-$s]}$path" -s bench/lua/tokens.lua -- "$tmp/token1" "$path"
@@ -513,7 +523,7 @@ row5() {
   done
   header 5 "(wrk POST /api/v1/servers, bench/lua/create.lua; create+build pairs by bench/perfkit pairs, each client POST /servers then POST /servers/{id}/build; one process per binary for all rounds, so the world grows)"
   for r in $(seq "$ROUNDS"); do
-    for s in "${SIMS[@]}"; do
+    for s in $(alternate "$r" "${SIMS[@]}"); do
       run_wrk 5-create "$r" "$s" "" "$(peer_of "$s")" "r5-$s" "${URL[r5-$s]}" "${auth[@]}" -s bench/lua/create.lua -- "${user[$s]}"
       for c in 1 64; do
         local t0 t1
@@ -538,7 +548,7 @@ row6() {
   local s r
   header 6 "(exec with --virtfusion, --tenantos, --e24cloud, --openscaler on 127.0.0.1:0 and a new data file, until the first PANELSIM_*_URL line and until GET /_sim/health on it answers 200; median of $STARTS starts a round)"
   for r in $(seq "$ROUNDS"); do
-    for s in "${SIMS[@]}"; do
+    for s in $(alternate "$r" "${SIMS[@]}"); do
       kitvars startup -bin "${BIN[$s]}" -n "$STARTS" -dir "$tmp"
       note "  6 round $r $s: first URL line $URL_MS ms, health 200 $HEALTH_MS ms"
       record 6 "$r" "$s" "" "$(peer_of "$s")" "$URL_MS" "$HEALTH_MS"

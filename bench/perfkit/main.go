@@ -616,8 +616,11 @@ func ratioCell(x float64) string {
 	if math.IsNaN(x) {
 		return "–"
 	}
-	if x >= 100 {
+	switch {
+	case x >= 100:
 		return strconv.FormatFloat(x, 'f', 0, 64)
+	case x != 0 && x < 0.1:
+		return strconv.FormatFloat(x, 'f', 3, 64)
 	}
 	return strconv.FormatFloat(x, 'f', 2, 64)
 }

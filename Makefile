@@ -18,9 +18,15 @@ test:
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./bench | tee bench.out
 
-## load: wrk against panelsim, a static echo baseline and Prism (when PRISM is set) in the same run (needs wrk)
+## load: the performance rows of bench/perf.sh (wrk; panelsim against a static echo baseline, Prism
+## when PRISM is set, and a simulator built from BASE_REF when set, all in the same run).
+## ROW=1..6 for one row; SECS=2 ROUNDS=1 for a quick pass; needs wrk (apt-get install wrk)
+SECS ?= 10
+ROUNDS ?= 3
+ROW ?= all
+BASE_REF ?=
 load:
-	bench/load.sh 10 3
+	SECS=$(SECS) ROUNDS=$(ROUNDS) BASE_REF=$(BASE_REF) bench/perf.sh $(ROW)
 
 ## lint: formatting, vet and staticcheck
 lint:

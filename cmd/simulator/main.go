@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 
 	"github.com/panelsim/panelsim/internal/config"
@@ -17,11 +16,7 @@ import (
 var version = "dev"
 
 func main() {
-	if os.Getenv("GOGC") == "" {
-		// The heap is small (records live in the memory-mapped store) and most garbage is
-		// per-request: collecting less often buys throughput and shorter tails.
-		debug.SetGCPercent(400)
-	}
+	tuneGC()
 	cli, cmd, err := config.Parse(os.Args[1:], os.Stdout, os.Stderr, os.Exit)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "simulator:", err)

@@ -31,6 +31,8 @@
 #                          (not in the tables), from its --pprof listener, into
 #                          PROFILE_DIR/<row>[-<variant>]-<label>.txt (default bench/profiles),
 #                          label BASE_LABEL (base) or CURRENT_LABEL (current); PROFILE_SECS=SECS
+#   CURRENT_ARGS=          more flags for the current simulator only (CURRENT_ARGS="--answer-cache 0":
+#                          every read worked out afresh)
 #   PERF_TMP=$TMPDIR       where the data files go (a real disk: writes fsync)
 #
 # CPU per request: utime+stime of the server process (/proc/PID/stat fields 14 and 15, in
@@ -174,6 +176,10 @@ start_sim() {
     else
       note "$which has no --pprof: not profiled"
     fi
+  fi
+  if [[ $which == current && -n ${CURRENT_ARGS:-} ]]; then
+    read -ra more <<<"$CURRENT_ARGS"
+    extra+=("${more[@]}")
   fi
   "${BIN[$which]}" --data "$tmp/$name.db" --clock manual --virtfusion 127.0.0.1:0 --tenantos off --e24cloud off \
     --openscaler off --log-level "$LOG_LEVEL" "${extra[@]}" "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" &

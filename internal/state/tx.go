@@ -135,8 +135,12 @@ func (c *Coll) Raw(key []byte) []byte {
 // Has reports whether a record exists at key.
 func (c *Coll) Has(key []byte) bool { return c.Raw(key) != nil }
 
-// Put stores v as JSON at key.
+// Put stores v as JSON at key (json.RawMessage as it is: encoding/json would check and
+// compact it again).
 func (c *Coll) Put(key []byte, v any) error {
+	if raw, ok := v.(json.RawMessage); ok {
+		return c.PutRaw(key, raw)
+	}
 	raw, err := json.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", c.name, err)

@@ -147,9 +147,20 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 	if err := json.Unmarshal(task.Data, &t); err != nil {
 		return err
 	}
-	s, err := loadServer(tx, t.ServerID)
-	if err != nil {
+	// The steps before the last only read the server: it comes from the decode cache, and is
+	// loaded afresh to be changed when the build ends or fails.
+	var s *Server
+	var seen Server
+	if err := peek(tx, collServers, t.ServerID, &seen, errServerNotFound); err != nil {
 		return nil // deleted while building
+	}
+	s = &seen
+	if t.Step == len(buildSteps)-1 || (seen.FailBuild != "" && buildSteps[t.Step] == failingStep) {
+		fresh, err := loadServer(tx, t.ServerID)
+		if err != nil {
+			return err
+		}
+		s = fresh
 	}
 	var q QueueItem
 	if err := get(tx, collQueue, t.QueueID, &q, errQueueNotFound); err != nil {

@@ -35,7 +35,7 @@ type actionContext struct {
 
 func (p *Provider) newActionContext(tx *state.Tx, s *Server, q *QueueItem, step int, image string) (*actionContext, error) {
 	a := &actionContext{s: s, q: q, now: tx.Now, step: step, imageURL: image}
-	if err := get(tx, collHypervisors, s.HypervisorID, &a.h, errHypervisorNotFound); err != nil {
+	if err := peek(tx, collHypervisors, s.HypervisorID, &a.h, errHypervisorNotFound); err != nil { // only read
 		return nil, err
 	}
 	return a, nil

@@ -2,9 +2,7 @@
 package specs
 
 import (
-	"bytes"
 	"embed"
-	"encoding/json"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -13,13 +11,7 @@ import (
 	"github.com/getkin/kin-openapi/openapi3"
 )
 
-//go:generate go run ./jsongen
-
-// The YAML documents are the sources; each has beside it, in compiled/, the document as
-// kin-openapi reads it, written as JSON by jsongen (a test keeps the two in step): JSON
-// decodes several times faster than YAML parses, which is most of start-up.
-//
-//go:embed *.yaml compiled/*.json
+//go:embed *.yaml
 var files embed.FS
 
 const ext = ".yaml"
@@ -49,8 +41,8 @@ func Raw(name string) ([]byte, error) {
 	return data, nil
 }
 
-// Parse parses and validates a provider's YAML document as written (jsongen and the tests).
-func Parse(name string) (*openapi3.T, error) {
+// Load parses and validates the named provider's document ("virtfusion").
+func Load(name string) (*openapi3.T, error) {
 	data, err := Raw(name)
 	if err != nil {
 		return nil, err
@@ -63,53 +55,6 @@ func Parse(name string) (*openapi3.T, error) {
 	}
 	if err := doc.Validate(loader.Context); err != nil {
 		return nil, fmt.Errorf("specs: validate %s: %w", name, err)
-	}
-	return doc, nil
-}
-
-// Compile is the compiled JSON of a provider's document: Parse, marshalled (jsongen writes it
-// to compiled/).
-func Compile(name string) ([]byte, error) {
-	doc, err := Parse(name)
-	if err != nil {
-		return nil, err
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(doc); err != nil {
-		return nil, fmt.Errorf("specs: %s: %w", name, err)
-	}
-	return buf.Bytes(), nil
-}
-
-// Compiled is the JSON jsongen wrote for a provider's document.
-func Compiled(name string) ([]byte, error) {
-	if _, err := Raw(name); err != nil {
-		return nil, err
-	}
-	data, err := files.ReadFile("compiled/" + name + ".json")
-	if err != nil {
-		return nil, fmt.Errorf("specs: %s has no compiled document (go generate ./specs)", name)
-	}
-	return data, nil
-}
-
-// Load reads the named provider's document ("virtfusion") from its compiled JSON, which
-// was validated when it was written (see Parse).
-func Load(name string) (*openapi3.T, error) {
-	data, err := Compiled(name)
-	if err != nil {
-		return nil, err
-	}
-	doc := &openapi3.T{}
-	if err := json.Unmarshal(data, doc); err != nil {
-		return nil, fmt.Errorf("specs: load %s: %w", name, err)
-	}
-	loader := openapi3.NewLoader()
-	loader.IsExternalRefsAllowed = false
-	if err := loader.ResolveRefsIn(doc, nil); err != nil {
-		return nil, fmt.Errorf("specs: resolve %s: %w", name, err)
 	}
 	return doc, nil
 }

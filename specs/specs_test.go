@@ -1,7 +1,6 @@
 package specs
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"sort"
@@ -377,40 +376,4 @@ components:
 			t.Errorf("error %d = %q, want prefix %q", i, c.errs[i], w)
 		}
 	}
-}
-
-// TestCompiledDocumentsAreCurrent: the compiled JSON the simulator loads is what the YAML
-// documents compile to now (run `go generate ./specs` when this fails), and loads to the same
-// document.
-func TestCompiledDocumentsAreCurrent(t *testing.T) {
-	for _, name := range Names() {
-		want, err := Compile(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		got, err := Compiled(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !bytes.Equal(got, want) {
-			t.Fatalf("compiled/%s.json is out of date: go generate ./specs", name)
-		}
-		doc, err := Load(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		again, _ := json.Marshal(doc)
-		if plain, _ := json.Marshal(mustParse(t, name)); !bytes.Equal(again, plain) {
-			t.Fatalf("%s: the loaded document differs from the parsed one", name)
-		}
-	}
-}
-
-func mustParse(t *testing.T, name string) any {
-	t.Helper()
-	doc, err := Parse(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/panelsim/panelsim/internal/routes/virtfusion"
+	"github.com/panelsim/panelsim/internal/state"
 	"github.com/panelsim/panelsim/simtest"
 )
 
@@ -59,4 +61,43 @@ func TestReusedAnswersAreTheFreshOnes(t *testing.T) {
 		e.c.Do("POST", fmt.Sprintf("/servers/%d/power/shutdown", srv), nil).Expect(t, 200)
 		e.advance(time.Minute)
 	})
+}
+
+// TestServerListEntriesAreTheRecords: the list entries kept beside each server give the same
+// page, byte for byte, as the servers' records do (a file written before entries were kept),
+// names with characters JSON could escape included.
+func TestServerListEntriesAreTheRecords(t *testing.T) {
+	e := newEnv(t, simtest.WithoutAnswerReuse())
+	u := e.user(9)
+	for i := 0; i < 3; i++ {
+		e.server(u, pkgS, groupDefault)
+	}
+	e.c.Do("PUT", "/servers/2/modify/name", map[string]any{"name": `<b>"Tom" & Jerry</b> é`}).Expect(t, 201)
+	e.c.Do("DELETE", "/servers/3", nil)
+	e.advance(time.Hour)
+	kept := e.c.Do("GET", "/servers?results=2&page=1", nil).Expect(t, 200)
+	if !bytes.Contains(kept.Body, []byte(`<b>\"Tom\" & Jerry</b> é`)) {
+		t.Fatalf("the renamed server: %s", kept.Body)
+	}
+	err := e.s.World(simtest.DefaultToken).Update(func(tx *state.Tx) error {
+		entries := tx.Coll(virtfusion.Name, "serverList")
+		var keys [][]byte
+		entries.ForEach(func(k, _ []byte) error { keys = append(keys, bytes.Clone(k)); return nil })
+		if len(keys) != 2 {
+			return fmt.Errorf("%d list entries for 2 servers", len(keys))
+		}
+		for _, k := range keys {
+			if err := entries.Delete(k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromRecords := e.c.Do("GET", "/servers?results=2&page=1", nil).Expect(t, 200)
+	if !bytes.Equal(kept.Body, fromRecords.Body) {
+		t.Fatalf("list from entries:\n%s\nfrom records:\n%s", kept.Body, fromRecords.Body)
+	}
 }

@@ -21,6 +21,7 @@ const (
 	collRulesets       = "firewallRulesets"
 	collUsers          = "users"
 	collServers        = "servers"
+	collServerList     = "serverList" // each server's entry of the simple list (listEntry)
 	collQueue          = "queue"
 	collSSHKeys        = "sshKeys"
 	// collAddresses only numbers IP assignments (ipv4/ipv6 ids); it holds no records.

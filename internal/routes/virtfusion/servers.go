@@ -299,7 +299,12 @@ func (p *Provider) listServers(c echo.Context) error {
 	var items []any
 	var total int
 	err := provider.World(c).View(func(tx *state.Tx) error {
-		add := func(raw []byte) error {
+		entries := tx.Coll(Name, collServerList)
+		add := func(key, raw []byte) error {
+			if entry := entries.Raw(key); entry != nil && !full {
+				items = append(items, json.RawMessage(bytes.Clone(entry)))
+				return nil
+			}
 			if full {
 				var s Server
 				if err := json.Unmarshal(raw, &s); err != nil {
@@ -312,7 +317,8 @@ func (p *Provider) listServers(c echo.Context) error {
 				items = append(items, v)
 				return nil
 			}
-			var s serverSummary // the ten fields a list shows, not the whole record
+			// A server saved before list entries were kept: the ten fields, from the record.
+			var s serverSummary
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return err
 			}
@@ -324,12 +330,12 @@ func (p *Provider) listServers(c echo.Context) error {
 		servers := tx.Coll(Name, collServers)
 		if len(hvs) == 0 {
 			total = servers.Count()
-			return servers.Page(req.Offset(), req.PerPage, func(_, raw []byte) error { return add(raw) })
+			return servers.Page(req.Offset(), req.PerPage, add)
 		}
 		ids := serversOnHypervisors(tx, hvs)
 		total = len(ids)
 		for i := req.Offset(); i < len(ids) && i < req.Offset()+req.PerPage; i++ {
-			if err := add(servers.Raw(ids[i])); err != nil {
+			if err := add(ids[i], servers.Raw(ids[i])); err != nil {
 				return err
 			}
 		}
@@ -494,6 +500,9 @@ func (p *Provider) runDelete(tx *state.Tx, task *state.Task) error {
 		return err
 	}
 	if err := serverGone(tx, s); err != nil {
+		return err
+	}
+	if err := tx.Coll(Name, collServerList).Delete(state.ID(uint64(s.ID))); err != nil {
 		return err
 	}
 	return tx.Coll(Name, collServers).Delete(state.ID(uint64(s.ID)))

@@ -44,8 +44,9 @@ func BenchmarkListServers10k(b *testing.B) {
 	}
 }
 
-// BenchmarkStartup opens a fresh store, loads the four documents and fixtures, seeds the
-// default world and starts the four listeners: what happens before the URL lines are printed.
+// BenchmarkStartup opens a fresh store, loads the four documents and fixtures, makes the
+// default world (its fixtures come on first use) and starts the four listeners: what happens
+// before the URL lines are printed. Iterations after the first are warm (one process).
 func BenchmarkStartup(b *testing.B) {
 	dir := b.TempDir()
 	for i := 0; i < b.N; i++ {

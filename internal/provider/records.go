@@ -17,6 +17,16 @@ func GetRecord(tx *state.Tx, provider, coll string, key []byte, v any, notFound 
 	return err
 }
 
+// PeekRecord is GetRecord for a record the caller only reads (state.Coll.Peek): it may come
+// decoded from the store's cache, in write transactions too, and must not be changed in place.
+func PeekRecord(tx *state.Tx, provider, coll string, key []byte, v any, notFound error) error {
+	err := tx.Coll(provider, coll).Peek(key, v)
+	if errors.Is(err, state.ErrNotFound) {
+		return notFound
+	}
+	return err
+}
+
 // PutRecord stores v at the integer id of one of a provider's collections, and keeps the
 // collection's id counter past id (records with ids given by fixtures).
 func PutRecord(tx *state.Tx, provider, coll string, id int64, v any) error {

@@ -1,7 +1,6 @@
 package state
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -366,20 +365,4 @@ func TestCountAndPagesFollowWrites(t *testing.T) {
 	})
 	view("without a kept count")
 	update("first write after", func(c *Coll) error { return c.Delete(ID(2)) })
-}
-
-// TestTaskEncodingIsJSONMarshal: the hand-written task encoding is byte for byte what
-// encoding/json writes, so that files and readers see no difference.
-func TestTaskEncodingIsJSONMarshal(t *testing.T) {
-	due := time.Date(2025, 1, 20, 12, 0, 5, 123456789, time.UTC)
-	for _, task := range []Task{
-		{ID: 1, Provider: "virtfusion", Kind: "build", Due: due, Created: due.Add(-time.Second), Data: json.RawMessage(`{"serverId":4,"name":"a \u003c b"}`)},
-		{ID: 1 << 40, Provider: "p\"q", Kind: "k<&>", Due: due.Truncate(time.Second), Created: due},
-		{ID: 7, Provider: "p", Kind: "k", Due: due, Created: due, Data: json.RawMessage(`null`)},
-	} {
-		want, _ := json.Marshal(task)
-		if got := task.encode(); string(got) != string(want) {
-			t.Fatalf("encoded\n%s\nwant\n%s", got, want)
-		}
-	}
 }

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -41,7 +40,8 @@ func (t *Tx) Enqueue(provider, kind string, due time.Time, data any) (*Task, err
 		return nil, fmt.Errorf("task %s: encode: %w", kind, err)
 	}
 	task := &Task{ID: id, Provider: provider, Kind: kind, Due: due.UTC(), Created: t.Now.UTC(), Data: raw}
-	if err := b.Put(taskKey(task.Due, id), task.encode()); err != nil {
+	enc, _ := json.Marshal(task)
+	if err := b.Put(taskKey(task.Due, id), enc); err != nil {
 		return nil, err
 	}
 	t.enqueued = append(t.enqueued, task.Due)
@@ -87,21 +87,4 @@ func (t *Tx) Tasks(fn func(*Task) error) error {
 		}
 		return fn(&task)
 	})
-}
-
-// encode is the task as json.Marshal writes it, without encoding/json checking and
-// compacting Data (just made by json.Marshal) once more: tasks are written by the thousand.
-func (t *Task) encode() []byte {
-	str := func(s string) []byte { b, _ := json.Marshal(s); return b }
-	out := make([]byte, 0, 128+len(t.Data))
-	out = append(out, `{"id":`...)
-	out = strconv.AppendUint(out, t.ID, 10)
-	out = append(append(out, `,"provider":`...), str(t.Provider)...)
-	out = append(append(out, `,"kind":`...), str(t.Kind)...)
-	out = append(append(append(out, `,"due":"`...), t.Due.Format(time.RFC3339Nano)...), '"')
-	out = append(append(append(out, `,"created":"`...), t.Created.Format(time.RFC3339Nano)...), '"')
-	if len(t.Data) > 0 {
-		out = append(append(out, `,"data":`...), t.Data...)
-	}
-	return append(out, '}')
 }

@@ -127,7 +127,7 @@ func (w *capture) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 // reusable are the reads whose answers depend on nothing but the world, the URL, the clock
 // and the caller: kept while the world is unchanged (provider.Reused), inside handle so that
 // the access log still records every call.
-var reusable = map[string]bool{"getServer": true, "listServers": true}
+var reusable = provider.ReusableOps{"getServer": true, "listServers": true}
 
 // handle wraps every operation's handler: it finds who the request acts as, runs the
 // handler (its answer through the filter Authorize set, if any: see access_core.go), records

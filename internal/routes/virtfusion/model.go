@@ -1,7 +1,6 @@
 package virtfusion
 
 import (
-	"errors"
 	"fmt"
 	"net/netip"
 	"time"
@@ -249,20 +248,15 @@ func put(tx *state.Tx, coll string, id int64, v any) error {
 	return provider.PutRecord(tx, Name, coll, id, v)
 }
 
-// get loads a record; a missing one is the apierr notFound given.
-// peek is get for a record only read, never changed in place (state.Coll.Peek): it may come
-// decoded from the store's cache, in write transactions too.
+// peek is get for a record only read, never changed in place (provider.PeekRecord).
 func peek(tx *state.Tx, coll string, id int64, v any, notFound error) error {
 	if id <= 0 {
 		return notFound
 	}
-	err := tx.Coll(Name, coll).Peek(state.ID(uint64(id)), v)
-	if errors.Is(err, state.ErrNotFound) {
-		return notFound
-	}
-	return err
+	return provider.PeekRecord(tx, Name, coll, state.ID(uint64(id)), v, notFound)
 }
 
+// get loads a record; a missing one is the apierr notFound given.
 func get(tx *state.Tx, coll string, id int64, v any, notFound error) error {
 	if id <= 0 {
 		return notFound

@@ -1,8 +1,6 @@
 package virtfusion
 
 import (
-	"bytes"
-	"encoding/json"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -128,21 +126,20 @@ func saveServer(tx *state.Tx, s *Server) error {
 	if err := tx.Coll(Name, collServers).Put(key, s); err != nil {
 		return err
 	}
-	return tx.Coll(Name, collServerList).PutRaw(key, listEntry(s))
+	entry, err := provider.AnswerJSON(listItem(s))
+	if err != nil {
+		return err
+	}
+	return tx.Coll(Name, collServerList).PutRaw(key, entry)
 }
 
-// listEntry is a server as GET /servers?type=simple shows it, encoded as the answer encodes
-// it: kept beside each server (collServerList), so that a page of the list reads ten small
-// records instead of decoding a hundred whole servers.
-func listEntry(s *Server) []byte {
-	item := serverListItem{ID: s.ID, UUID: s.UUID, Name: s.Name, Commissioned: s.CommissionStatus,
+// listItem is a server as GET /servers?type=simple shows it. Each server's item is kept
+// beside it, encoded as the answer encodes it (collServerList), so that a page of the list
+// reads a hundred small records instead of decoding a hundred whole servers.
+func listItem(s *Server) serverListItem {
+	return serverListItem{ID: s.ID, UUID: s.UUID, Name: s.Name, Commissioned: s.CommissionStatus,
 		Owner: s.OwnerID, HypervisorID: s.HypervisorID, Suspended: s.Suspended, Protected: s.Protected,
 		Updated: fmtTime(s.Updated, tsOffset), Created: fmtTime(s.Created, tsOffset)}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false) // as provider.JSONSerializer
-	enc.Encode(item)         // a struct of strings, numbers and booleans: cannot fail
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 }
 
 // addresses groups a server's IPv4 addresses and IPv6 subnets by block, for release.

@@ -278,20 +278,6 @@ type serverListItem struct {
 	Created      string `json:"created"`
 }
 
-// serverSummary is what a simple list reads of a stored Server.
-type serverSummary struct {
-	ID               int64     `json:"id"`
-	OwnerID          int64     `json:"ownerId"`
-	HypervisorID     int64     `json:"hypervisorId"`
-	Name             string    `json:"name"`
-	UUID             string    `json:"uuid"`
-	CommissionStatus int       `json:"commissionStatus"`
-	Suspended        bool      `json:"suspended"`
-	Protected        bool      `json:"protected"`
-	Created          time.Time `json:"created"`
-	Updated          time.Time `json:"updated"`
-}
-
 func (p *Provider) listServers(c echo.Context) error {
 	req := provider.PageParams(c, "results", 20)
 	full := provider.QueryString(c, "type", "simple") == "full"
@@ -305,26 +291,20 @@ func (p *Provider) listServers(c echo.Context) error {
 				items = append(items, json.RawMessage(bytes.Clone(entry)))
 				return nil
 			}
-			if full {
-				var s Server
-				if err := json.Unmarshal(raw, &s); err != nil {
-					return err
-				}
-				v, err := p.renderServer(tx, &s, renderOptions{})
-				if err != nil {
-					return err
-				}
-				items = append(items, v)
-				return nil
-			}
-			// A server saved before list entries were kept: the ten fields, from the record.
-			var s serverSummary
+			// The full view, or a server saved before list items were kept beside it.
+			var s Server
 			if err := json.Unmarshal(raw, &s); err != nil {
 				return err
 			}
-			items = append(items, serverListItem{ID: s.ID, UUID: s.UUID, Name: s.Name, Commissioned: s.CommissionStatus,
-				Owner: s.OwnerID, HypervisorID: s.HypervisorID, Suspended: s.Suspended, Protected: s.Protected,
-				Updated: fmtTime(s.Updated, tsOffset), Created: fmtTime(s.Created, tsOffset)})
+			if !full {
+				items = append(items, listItem(&s))
+				return nil
+			}
+			v, err := p.renderServer(tx, &s, renderOptions{})
+			if err != nil {
+				return err
+			}
+			items = append(items, v)
 			return nil
 		}
 		servers := tx.Coll(Name, collServers)

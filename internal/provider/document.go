@@ -13,9 +13,10 @@ type Document struct {
 	spec           *openapi3.T
 }
 
-// LoadDocument loads the embedded document of the named provider (specs/<name>.yaml).
+// LoadDocument loads the runtime copy of the named provider's embedded document
+// (specs/runtime/<name>.yaml): routes, parameters and request bodies, no response bodies.
 func LoadDocument(name, basePath string) (Document, error) {
-	spec, err := specs.Load(name)
+	spec, err := specs.Runtime(name)
 	if err != nil {
 		return Document{}, err
 	}

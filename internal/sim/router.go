@@ -53,7 +53,13 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 		x.ExtraRoutes(e, s.worlds.Find)
 	}
 	for _, op := range ops {
-		h := s.pipeline(p, op, handlers[op.ID])
+		var full *openapi.Operation
+		if s.opts.CheckResponses {
+			if full, err = fullOperation(p.Name(), op.ID); err != nil {
+				return nil, err
+			}
+		}
+		h := s.pipeline(p, op, full, handlers[op.ID])
 		for _, path := range append([]string{op.EchoPath}, op.Aliases...) {
 			e.Add(op.Method, p.BasePath()+path, h)
 		}

@@ -21,7 +21,7 @@ type fieldOrder struct {
 // loadFieldOrders reads, for every operation with a JSON request body, its fields' order
 // from the document's YAML (kin-openapi keeps properties in a map).
 func loadFieldOrders() (map[string]*fieldOrder, error) {
-	raw, err := specs.Raw(Name)
+	raw, err := specs.RuntimeRaw(Name)
 	if err != nil {
 		return nil, err
 	}

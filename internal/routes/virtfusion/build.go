@@ -55,11 +55,13 @@ func (p *Provider) buildServer(c echo.Context) error {
 	}
 	w, id := provider.World(c), provider.PathInt(c, "serverId")
 	root := password(provider.Credentials(), 20)
+	var built *Server
 	err := w.Update(func(tx *state.Tx) error {
 		s, err := loadServer(tx, id)
 		if err != nil {
 			return err
 		}
+		built = s
 		if s.ActiveQueue != 0 {
 			return errBusy
 		}
@@ -100,7 +102,7 @@ func (p *Provider) buildServer(c echo.Context) error {
 		return err
 	}
 	// Shown after the commit, from a read-only transaction (see createServer).
-	out, err := p.viewServer(w, id, renderOptions{build: true, password: root})
+	out, err := p.viewCommitted(w, built, renderOptions{build: true, password: root})
 	if err != nil {
 		return err
 	}

@@ -284,12 +284,14 @@ func (p *Provider) getHypervisorGroupResources(c echo.Context) error {
 	return c.JSON(http.StatusOK, provider.NewPage(c, req, items, total))
 }
 
-// groupHypervisors lists a group's hypervisors in id order.
+// groupHypervisors lists a group's hypervisors in id order, as peeked at (shared with other
+// readers): not to be changed in place.
 func groupHypervisors(tx *state.Tx, group int64) ([]*Hypervisor, error) {
 	var out []*Hypervisor
-	err := tx.Coll(Name, collHypervisors).ForEach(func(_, raw []byte) error {
+	hvs := tx.Coll(Name, collHypervisors)
+	err := hvs.ForEach(func(key, _ []byte) error {
 		var h Hypervisor
-		if err := json.Unmarshal(raw, &h); err != nil {
+		if err := hvs.Peek(key, &h); err != nil {
 			return err
 		}
 		if h.GroupID == group {

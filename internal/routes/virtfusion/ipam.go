@@ -96,12 +96,12 @@ func loadBlocks(tx *state.Tx, ids []int64) ([]*IPBlock, error) {
 
 // freeIPv4 counts the free addresses of a hypervisor's IPv4 blocks.
 func freeIPv4(tx *state.Tx, h *Hypervisor) (int, error) {
-	blocks, err := loadBlocks(tx, h.IPv4Blocks)
-	if err != nil {
-		return 0, err
-	}
 	free := 0
-	for _, b := range blocks {
+	for _, id := range h.IPv4Blocks {
+		var b IPBlock
+		if err := peek(tx, collIPBlocks, id, &b, fmt.Errorf("ip block %d missing", id)); err != nil {
+			return 0, err
+		}
 		free += b.free()
 	}
 	return free, nil

@@ -36,7 +36,13 @@ func place(tx *state.Tx, group int64, need Resources, ipv4 int) (*Hypervisor, er
 	if best == nil {
 		return nil, errNoCapacity
 	}
-	return best, nil
+	// The group's hypervisors were peeked at (shared with readers); the one placed on is
+	// changed and saved by the caller, so it is read afresh.
+	var h Hypervisor
+	if err := get(tx, collHypervisors, best.ID, &h, errHypervisorNotFound); err != nil {
+		return nil, err
+	}
+	return &h, nil
 }
 
 // fits reports whether a hypervisor has room for need on top of what it holds.

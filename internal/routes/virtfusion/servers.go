@@ -103,18 +103,15 @@ func (p *Provider) createServer(c echo.Context) error {
 	}
 	// The server is made in the write transaction and shown from a read one after the
 	// commit: rendering it is read-only work that need not hold up other writers.
-	var id int64
-	err := w.Update(func(tx *state.Tx) error {
-		s, err := p.newServer(tx, &in)
-		if err == nil {
-			id = s.ID
-		}
+	var made *Server
+	err := w.Update(func(tx *state.Tx) (err error) {
+		made, err = p.newServer(tx, &in)
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if out, err = p.viewServer(w, id, renderOptions{}); err != nil {
+	if out, err = p.viewCommitted(w, made, renderOptions{}); err != nil {
 		return err
 	}
 	return c.JSON(http.StatusCreated, data{out})
@@ -258,6 +255,17 @@ func (p *Provider) viewServer(w *world.World, id int64, o renderOptions) (*serve
 		if err != nil {
 			return err
 		}
+		out, err = p.renderServer(tx, s, o)
+		return err
+	})
+	return out, err
+}
+
+// viewCommitted renders s, a server as a write transaction that has committed saved it, in a
+// read-only transaction after the commit: what the writer made, without decoding it again.
+func (p *Provider) viewCommitted(w *world.World, s *Server, o renderOptions) (*serverView, error) {
+	var out *serverView
+	err := w.View(func(tx *state.Tx) (err error) {
 		out, err = p.renderServer(tx, s, o)
 		return err
 	})

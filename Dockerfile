@@ -18,6 +18,8 @@ ENV PANELSIM_DATA=/data/panelsim.db \
     PANELSIM_E24CLOUD=0.0.0.0:8083 \
     PANELSIM_OPENSCALER=0.0.0.0:8084
 EXPOSE 8081 8082 8083 8084
+# No shell or curl here: the binary probes its own /_sim/health (PANELSIM_HEALTH_URL to move it).
+HEALTHCHECK --interval=5s --timeout=5s --start-period=10s --retries=3 CMD ["/usr/local/bin/simulator", "health"]
 VOLUME ["/data"]
 ENTRYPOINT ["/usr/local/bin/simulator"]
 CMD ["serve"]

@@ -1,4 +1,5 @@
-// Package specs embeds panelsim's OpenAPI documents, one per provider.
+// Package specs embeds panelsim's OpenAPI documents: one per provider, and Control, the
+// control API's own.
 package specs
 
 import (
@@ -12,6 +13,7 @@ import (
 )
 
 //go:generate go run ./leangen
+//go:generate go run ./controldoc ../docs/control-api.md
 
 //go:embed *.yaml
 var files embed.FS
@@ -23,6 +25,10 @@ var runtimeFiles embed.FS
 
 const ext = ".yaml"
 
+// Control names the control API's document (specs/control.yaml). It is not a provider's: Names
+// leaves it out, and it has no runtime copy (no simulator routes with it).
+const Control = "control"
+
 // Names lists the embedded providers (file names without .yaml), sorted.
 func Names() []string {
 	entries, err := fs.ReadDir(files, ".")
@@ -31,19 +37,25 @@ func Names() []string {
 	}
 	var names []string
 	for _, e := range entries {
-		if !e.IsDir() && strings.HasSuffix(e.Name(), ext) {
-			names = append(names, strings.TrimSuffix(e.Name(), ext))
+		name, ok := strings.CutSuffix(e.Name(), ext)
+		if !e.IsDir() && ok && name != Control {
+			names = append(names, name)
 		}
 	}
 	sort.Strings(names)
 	return names
 }
 
-// Raw returns the embedded YAML of the named provider's document.
+// Documents lists every embedded document: the providers' (Names) and Control.
+func Documents() []string {
+	return append(Names(), Control)
+}
+
+// Raw returns the embedded YAML of the named provider's document, or of Control's.
 func Raw(name string) ([]byte, error) {
 	data, err := files.ReadFile(name + ext)
 	if err != nil {
-		return nil, fmt.Errorf("specs: unknown provider %q", name)
+		return nil, fmt.Errorf("specs: unknown document %q", name)
 	}
 	return data, nil
 }
@@ -65,13 +77,13 @@ func RuntimeHeader(name string) string {
 		"# The runtime copy: no descriptions, examples or response bodies.\n"
 }
 
-// Load parses the named provider's full document ("virtfusion"). The embedded documents are
-// validated by the package's tests (see Parse), not again at every start.
+// Load parses the named provider's full document ("virtfusion"), or Control's. The embedded
+// documents are validated by the package's tests (see Parse), not again at every start.
 func Load(name string) (*openapi3.T, error) {
 	return load(name, Raw, false)
 }
 
-// Parse parses and validates the named provider's full document.
+// Parse parses and validates the named provider's full document, or Control's.
 func Parse(name string) (*openapi3.T, error) {
 	return load(name, Raw, true)
 }

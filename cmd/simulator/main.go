@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/panelsim/panelsim/internal/config"
@@ -26,7 +27,27 @@ func main() {
 		fmt.Println("panelsim", version)
 		return
 	}
-	if err := serve(&cli.Serve); err != nil {
+	if cmd == "health" {
+		if err := probeHealth(&cli.Health, os.Stdout); err != nil {
+			fmt.Fprintln(os.Stderr, "simulator:", err)
+			os.Exit(1)
+		}
+		return
+	}
+	var run func() error
+	switch {
+	case strings.HasPrefix(cmd, "world export"):
+		run = func() error { return exportWorld(&cli.World.Export, os.Stdout) }
+	case strings.HasPrefix(cmd, "world import"):
+		run = func() error { return importWorld(&cli.World.Import, os.Stdin, os.Stderr) }
+	case cmd == "worlds":
+		run = func() error { return listWorlds(&cli.Worlds, os.Stdout) }
+	case strings.HasPrefix(cmd, "completion"):
+		run = func() error { return config.WriteCompletion(os.Stdout, cli.Completion.Shell) }
+	default:
+		run = func() error { return serve(&cli.Serve) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "simulator:", err)
 		os.Exit(1)
 	}

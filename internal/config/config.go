@@ -19,6 +19,11 @@ import (
 type CLI struct {
 	Serve   Serve    `cmd:"" default:"withargs" help:"Run the simulator (the default command)."`
 	Version struct{} `cmd:"" help:"Print the version."`
+	Health  Health   `cmd:"" help:"GET a running simulator's /_sim/health: exit 0 when it answers ok, 1 otherwise (for container health checks)."`
+	World   World    `cmd:"" help:"Export a world to a JSON document, or import one."`
+	Worlds  Worlds   `cmd:"" help:"List the worlds with how many records of each kind they hold."`
+	// Completion prints a shell's completion script for the command line above.
+	Completion Completion `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
 }
 
 // Serve holds the flags of "simulator serve".
@@ -55,7 +60,10 @@ type Serve struct {
 	WriteTimeout   time.Duration `name:"write-timeout" env:"PANELSIM_WRITE_TIMEOUT" default:"60s" help:"Time an answer has to be written (an event stream gets it afresh for each event)."`
 	MaxConns       int           `name:"max-conns" env:"PANELSIM_MAX_CONNS" help:"Connections open on all listeners together (default: half the descriptor limit, at most 4096); past it the longest idle one is closed."`
 	ShutdownGrace  time.Duration `name:"shutdown-grace" env:"PANELSIM_SHUTDOWN_GRACE" default:"5s" help:"On SIGTERM, how long requests in flight may take to finish."`
+	Metrics        bool          `name:"metrics" env:"PANELSIM_METRICS" default:"true" negatable:"" help:"Serve Prometheus metrics at /metrics on every listener (--metrics=false or --no-metrics: none)."`
 	Pprof          string        `name:"pprof" env:"PANELSIM_PPROF" placeholder:"ADDR" help:"Serve Go's profiles (net/http/pprof) on this address, loopback only (for measurements; off by default)."`
+	InstanceName   string        `name:"instance-name" env:"PANELSIM_INSTANCE_NAME" placeholder:"NAME" help:"Name given in every answer's Panelsim-Instance header and in GET /_sim/worlds (default: the host name)."`
+	Peers          []string      `name:"peers" env:"PANELSIM_PEERS" sep:"," placeholder:"URL,..." help:"Control URLs of the other instances behind the same proxy: GET /_sim/worlds lists their worlds too."`
 	LogLevel       string        `env:"PANELSIM_LOG_LEVEL" default:"info" enum:"debug,info,warn,error" help:"Log level (logs go to standard error)."`
 }
 
@@ -139,6 +147,10 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		}
 		admin = lines[0]
 	}
+	peers, err := peerURLs(s.Peers)
+	if err != nil {
+		return sim.Options{}, err
+	}
 	for _, d := range []struct {
 		name string
 		v    time.Duration
@@ -156,7 +168,8 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		FixturesDir: s.Fixtures, JournalSize: s.JournalSize, AnswerCacheMB: answerCacheMB(s.AnswerCache),
 		MaxSnapshots: s.MaxSnapshots, MaxScenarios: s.MaxScenarios,
 		IdleTimeout: s.IdleTimeout, ReadTimeout: s.ReadTimeout, WriteTimeout: s.WriteTimeout,
-		MaxConns: s.MaxConns, ShutdownGrace: s.ShutdownGrace,
+		MaxConns: s.MaxConns, ShutdownGrace: s.ShutdownGrace, NoMetrics: !s.Metrics,
+		InstanceName: strings.TrimSpace(s.InstanceName), Peers: peers,
 		Logger:    slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level})),
 		URLWriter: stdout,
 	}, nil

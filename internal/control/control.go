@@ -40,6 +40,16 @@ type Deps struct {
 	// OnRestore hears of every snapshot restore, after the store was restored (to bring the
 	// world's scenarios back as the snapshot has them).
 	OnRestore func(*world.World) error
+	// OnImport hears of every world document put to /_sim/world, after the store took it
+	// (to forget what is kept of the world in memory and load its scenarios).
+	OnImport func(*world.World) error
+	// ImportCheck says what a world document put to /_sim/world may hold.
+	ImportCheck state.ImportCheck
+	// InstanceName names this instance in GET /_sim/worlds; Peers are the other instances'
+	// control URLs, whose worlds it lists too, each asked within PeerTimeout (default 5 s).
+	InstanceName string
+	Peers        []string
+	PeerTimeout  time.Duration
 }
 
 // Journal pages: the newest defaultJournalPage entries unless ?limit= says otherwise, and
@@ -55,6 +65,7 @@ type api struct{ Deps }
 func Register(g *echo.Group, d Deps) {
 	a := &api{d}
 	g.GET("/health", a.health)
+	g.GET("/specs/:file", getDocument)
 	g.GET("/clock", a.withWorld(a.getClock))
 	g.POST("/clock/advance", a.withWorld(a.advanceClock))
 	g.POST("/reset", a.withWorld(a.reset))
@@ -69,6 +80,11 @@ func Register(g *echo.Group, d Deps) {
 	g.POST("/scenarios", a.withWorld(a.postScenario))
 	g.POST("/scenarios/*", a.withWorld(a.switchScenario))
 	g.DELETE("/scenarios/*", a.withWorld(a.deleteScenario))
+	g.GET("/world", a.withWorld(a.exportWorld))
+	g.PUT("/world", a.withWorld(a.importWorld))
+	a.registerObjects(g)
+	a.registerTasks(g)
+	a.registerEvents(g)
 }
 
 // problem is the control API's error body.
@@ -293,14 +309,33 @@ func (a *api) listWorlds(c echo.Context) error {
 	if a.AdminToken == "" || c.Request().Header.Get(TokenHeader) != a.AdminToken {
 		return fail(c, http.StatusForbidden, "listing worlds needs the admin token (--admin-token) in "+TokenHeader)
 	}
-	type item struct {
-		ID    string    `json:"id"`
-		Token string    `json:"token"`
-		Now   time.Time `json:"now"`
+	out, err := DescribeWorlds(a.Worlds)
+	if err != nil {
+		return err
 	}
-	var out []item
-	for _, w := range a.Worlds.Worlds() {
-		out = append(out, item{ID: w.ID, Token: w.Token, Now: w.Now()})
+	return a.answerWorlds(c, out)
+}
+
+// WorldItem is a world as GET /_sim/worlds and `simulator worlds` list it: id, token, clock
+// and how many records of each kind it holds per provider.
+type WorldItem struct {
+	ID     string                    `json:"id"`
+	Token  string                    `json:"token"`
+	Now    time.Time                 `json:"now"`
+	Counts map[string]map[string]int `json:"counts"`
+	// Instance is the instance holding the world (GET /_sim/worlds only).
+	Instance string `json:"instance,omitempty"`
+}
+
+// DescribeWorlds lists every world of reg, by id.
+func DescribeWorlds(reg *world.Registry) ([]WorldItem, error) {
+	out := []WorldItem{}
+	for _, w := range reg.Worlds() {
+		counts, err := w.Counts()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, WorldItem{ID: w.ID, Token: w.Token, Now: w.Now(), Counts: counts})
 	}
-	return c.JSON(http.StatusOK, map[string]any{"worlds": out})
+	return out, nil
 }

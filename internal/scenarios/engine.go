@@ -28,7 +28,14 @@ type Engine struct {
 	Persist func(world string, s Saved) error
 	// Undoer undoes one domain fault a deactivated scenario applied.
 	Undoer func(world string, u Undo) error
+	// OnFire, when set, hears of every rule that fires: the request's provider and the
+	// scenario, by its name for a library scenario and Posted for a world's own (so that
+	// what it hears comes from a bounded set). It is called with the engine's lock held.
+	OnFire func(provider, scenario string)
 }
+
+// Posted is what OnFire says of a world's own scenarios.
+const Posted = "posted"
 
 // Saved is what a world keeps of its scenarios: its own (posted) ones, and the active ones
 // in activation order with their counters and what undoes the domain faults they applied.
@@ -358,6 +365,9 @@ func (e *Engine) Fire(world string, r *Request) []Firing {
 				continue
 			}
 			a.fired[i]++
+			if e.OnFire != nil {
+				e.OnFire(r.Provider, a.scenario.firedAs())
+			}
 			label := fmt.Sprintf("%s#%d", a.scenario.Name, i+1)
 			if rule.Name != "" {
 				label = a.scenario.Name + "#" + rule.Name
@@ -367,6 +377,14 @@ func (e *Engine) Fire(world string, r *Request) []Firing {
 		}
 	}
 	return out
+}
+
+// firedAs is the scenario as OnFire names it: a library scenario's name, else Posted.
+func (s *Scenario) firedAs() string {
+	if s.Source == "library" {
+		return s.Name
+	}
+	return Posted
 }
 
 // Delay is how long a latency action waits, drawn from the world's random source.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -33,7 +34,7 @@ func (s *Simulator) limits(p provider.Provider) echo.MiddlewareFunc {
 			if req.Body != nil && req.Body != http.NoBody && req.ContentLength != 0 {
 				rc := http.NewResponseController(c.Response().Writer)
 				rc.SetReadDeadline(time.Now().Add(s.opts.ReadTimeout))
-				body, err := readBody(req, s.opts.BodyLimit)
+				body, err := readBody(req, s.bodyLimit(req))
 				if err != nil {
 					// The rest of the body will not come, or is not wanted: the server must
 					// not wait for it, before answering or after.
@@ -53,6 +54,16 @@ func (s *Simulator) limits(p provider.Provider) echo.MiddlewareFunc {
 			return next(c)
 		}
 	}
+}
+
+// bodyLimit is the largest body req may send: BodyLimit, or for a world document put under
+// /_sim/world as large a world as a snapshot may hold (its JSON is about three times the
+// size of the records).
+func (s *Simulator) bodyLimit(req *http.Request) int64 {
+	if req.Method == http.MethodPut && strings.HasSuffix(req.URL.Path, "/_sim/world") {
+		return max(s.opts.BodyLimit, 3*s.opts.MaxSnapshotBytes)
+	}
+	return s.opts.BodyLimit
 }
 
 // requestBody is the body the limits middleware read (nil when there was none).

@@ -86,6 +86,14 @@ type Options struct {
 	OnResponseViolation func(provider, operation string, err error)
 	// NoSync skips fsync on commit (benchmarks).
 	NoSync bool
+	// NoMetrics serves no /metrics and measures nothing (see internal/metrics).
+	NoMetrics bool
+	// InstanceName is what every answer's Panelsim-Instance header says (default: the host's
+	// name), and what GET /_sim/worlds gives as each world's instance.
+	InstanceName string
+	// Peers are the control URLs of the other instances sharing the worlds behind a proxy:
+	// GET /_sim/worlds lists their worlds too.
+	Peers []string
 	// Sleep waits a scenario's latency (default: on the wall clock, until the client gives
 	// up); tests inject their own.
 	Sleep func(ctx context.Context, d time.Duration) error

@@ -131,12 +131,14 @@ func (r *recorder) Write(b []byte) (int, error) {
 func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // journal records every request that reached a world in that world's journal, even one a
-// scenario ended by resetting its HTTP/2 stream.
-func (s *Simulator) journal(p provider.Provider) echo.MiddlewareFunc {
+// scenario ended by resetting its HTTP/2 stream, and counts every request in obs (nil: none).
+func (s *Simulator) journal(p provider.Provider, obs *observer) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			start := time.Now()
+			var err error
 			defer func() {
+				obs.observe(c, start, err)
 				w := provider.World(c)
 				if w == nil {
 					return
@@ -149,7 +151,7 @@ func (s *Simulator) journal(p provider.Provider) echo.MiddlewareFunc {
 					Leniency: provider.LeniencyText(c),
 				})
 			}()
-			if err := next(c); err != nil {
+			if err = next(c); err != nil {
 				c.Error(err)
 			}
 			return nil

@@ -10,6 +10,7 @@ import (
 	"github.com/panelsim/panelsim/internal/control"
 	"github.com/panelsim/panelsim/internal/openapi"
 	"github.com/panelsim/panelsim/internal/provider"
+	"github.com/panelsim/panelsim/internal/ui"
 )
 
 // buildEcho makes a provider's HTTP handler: the control API under /_sim and one route per
@@ -31,15 +32,18 @@ func (s *Simulator) buildEcho(p provider.Provider) (*echo.Echo, error) {
 			p.WriteError(c, err)
 		}
 	}
-	e.Pre(provider.KeepRequestURI, middleware.RemoveTrailingSlash(), s.limits(p))
-	e.Use(s.journal(p))
+	e.Pre(nameInstance(s.opts.instanceName()), provider.KeepRequestURI, middleware.RemoveTrailingSlash(), s.limits(p))
+	e.Use(s.journal(p, s.newObserver(p)))
 	deps := control.Deps{Worlds: s.worlds, AdminToken: s.opts.AdminToken, Providers: s.Providers(), Clock: s.opts.Clock, Scenarios: s.scenarios,
-		MaxScenarioBytes: s.opts.MaxScenarioBytes, OnReset: s.forgetWorld, OnRestore: s.loadWorldScenarios}
+		MaxScenarioBytes: s.opts.MaxScenarioBytes, OnReset: s.forgetWorld, OnRestore: s.loadWorldScenarios,
+		OnImport: s.worldImported, ImportCheck: s.importCheck,
+		InstanceName: s.opts.instanceName(), Peers: s.opts.Peers}
 	// At the root, and under the API's base path for clients that only know the API's URL.
 	control.Register(e.Group("/_sim"), deps)
 	if p.BasePath() != "" {
 		control.Register(e.Group(p.BasePath()+"/_sim"), deps)
 	}
+	ui.Register(e, s.opts.AdminToken) // the dashboard, at /_sim/ui on the root only
 	if upstream := s.opts.RecordUpstream[p.Name()]; upstream != "" {
 		proxy, err := s.recordingProxy(p, upstream)
 		if err != nil {

@@ -82,6 +82,7 @@ func (s *Simulator) tooLargeAnswer(p provider.Provider) []byte {
 	h := rec.Header().Clone()
 	h.Set("Content-Length", fmt.Sprint(rec.Body.Len()))
 	h.Set("Connection", "close")
+	h.Set(InstanceHeader, s.opts.instanceName())
 	h.Write(&b)
 	b.WriteString("\r\n")
 	b.Write(rec.Body.Bytes())

@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/fixtures"
+	"github.com/panelsim/panelsim/internal/metrics"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/e24cloud"
 	"github.com/panelsim/panelsim/internal/routes/openscaler"
@@ -47,8 +48,11 @@ type Simulator struct {
 	providers []provider.Provider
 	handlers  map[string]*echo.Echo
 	scenarios *scenarios.Engine
-	closing   chan struct{} // closed when the simulator stops: hung requests let go
-	conns     *connLimiter  // bounds the connections of every listener together
+	closing   chan struct{}    // closed when the simulator stops: hung requests let go
+	conns     *connLimiter     // bounds the connections of every listener together
+	metrics   *metrics.Metrics // nil under NoMetrics
+	// importCheck says what a world document may hold here: these providers and task kinds.
+	importCheck state.ImportCheck
 
 	mu      sync.Mutex
 	servers []*http.Server
@@ -83,6 +87,7 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s := &Simulator{opts: opts, log: log, handlers: map[string]*echo.Echo{}, urls: map[string]string{}, closing: make(chan struct{}),
 		conns: newConnLimiter(opts.MaxConns)}
+	s.metrics = s.newMetrics()
 	// The providers load their documents side by side: most of start-up is parsing them.
 	var (
 		vf  *virtfusion.Provider
@@ -136,14 +141,18 @@ func New(opts Options) (*Simulator, error) {
 	}
 	s.scenarios.MaxPosted = opts.MaxScenarios
 	s.scenarios.Persist, s.scenarios.Undoer = s.saveScenarios, s.undoFault
-	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync})
+	s.scenarios.OnFire = s.ruleHitHook()
+	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync, OnCommit: s.commitHook()})
 	if err != nil {
 		return nil, err
 	}
 	runners := map[string]world.Runner{}
+	s.importCheck = state.ImportCheck{Providers: map[string]bool{}, TaskKinds: map[string]bool{}}
 	for _, p := range s.providers {
+		s.importCheck.Providers[p.Name()] = true
 		for kind, r := range p.Runners() {
-			runners[p.Name()+"/"+kind] = r
+			runners[p.Name()+"/"+kind] = s.countRuns(p.Name(), kind, r)
+			s.importCheck.TaskKinds[p.Name()+"/"+kind] = true
 		}
 	}
 	s.worlds, err = world.NewRegistry(world.Config{
@@ -171,6 +180,9 @@ func New(opts Options) (*Simulator, error) {
 	s.loadAllScenarios()
 	for _, p := range s.providers {
 		e, err := s.buildEcho(p)
+		if err == nil {
+			err = s.serveMetrics(p, e)
+		}
 		if err != nil {
 			s.store.Close()
 			return nil, err

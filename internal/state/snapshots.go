@@ -103,6 +103,7 @@ func (s *Store) Snapshots(world string) ([]Snapshot, error) {
 // RestoreSnapshot replaces a world's contents with the named snapshot and returns it.
 func (s *Store) RestoreSnapshot(world, name string) (Snapshot, error) {
 	var snap Snapshot
+	var tasks int64 // added, less removed
 	defer s.Changed(world)
 	err := s.db.Update(func(btx *bolt.Tx) error {
 		var src *bolt.Bucket
@@ -116,6 +117,7 @@ func (s *Store) RestoreSnapshot(world, name string) (Snapshot, error) {
 		if worlds.Bucket([]byte(world)) == nil {
 			return fmt.Errorf("world %q: %w", world, ErrNoWorld)
 		}
+		tasks = tasksIn(src) - tasksIn(worlds.Bucket([]byte(world)))
 		if err := worlds.DeleteBucket([]byte(world)); err != nil {
 			return err
 		}
@@ -134,6 +136,9 @@ func (s *Store) RestoreSnapshot(world, name string) (Snapshot, error) {
 		}
 		return meta.Delete(keySnapshotInfo)
 	})
+	if err == nil {
+		s.addTasks(tasks)
+	}
 	return snap, err
 }
 

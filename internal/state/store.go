@@ -29,6 +29,9 @@ type Store struct {
 	wg     sync.WaitGroup
 	mu     sync.RWMutex // guards closed against sends on writes
 	closed bool
+	// tasks is the running count of pending tasks in every world (see tally.go).
+	tasks    atomic.Int64
+	onCommit func(time.Duration)
 }
 
 // Options tune the store; the zero value is fine.
@@ -37,6 +40,9 @@ type Options struct {
 	NoSync bool
 	// MaxBatch caps how many writers share one commit (default 256).
 	MaxBatch int
+	// OnCommit, when set, hears how long each commit of the committer took: the write
+	// transaction of its writers and the sync to disk.
+	OnCommit func(time.Duration)
 }
 
 type writeReq struct {
@@ -62,7 +68,11 @@ func Open(path string, opts Options) (*Store, error) {
 	if max <= 0 {
 		max = 256
 	}
-	s := &Store{db: db, writes: make(chan *writeReq, max), cache: newDecodeCache(8192)}
+	s := &Store{db: db, writes: make(chan *writeReq, max), cache: newDecodeCache(8192), onCommit: opts.OnCommit}
+	if err := db.View(func(btx *bolt.Tx) error { s.tasks.Store(allTasks(btx)); return nil }); err != nil {
+		db.Close()
+		return nil, err
+	}
 	s.wg.Add(1)
 	go s.commitLoop(max)
 	return s, nil
@@ -184,7 +194,7 @@ var errRetrySolo = errors.New("retry alone")
 func (s *Store) commit(batch []*writeReq) {
 	if len(batch) > 1 {
 		var failed *writeReq
-		err := s.db.Update(func(btx *bolt.Tx) error {
+		err := s.timedUpdate(func(btx *bolt.Tx) error {
 			for _, r := range batch {
 				if err := r.run(btx); err != nil {
 					failed = r
@@ -208,7 +218,7 @@ func (s *Store) commit(batch []*writeReq) {
 		}
 	}
 	for _, r := range batch {
-		err := s.db.Update(r.run)
+		err := s.timedUpdate(r.run)
 		if err == nil {
 			s.changed(r)
 		}
@@ -216,10 +226,14 @@ func (s *Store) commit(batch []*writeReq) {
 	}
 }
 
-// changed moves on the revision of the world a committed writer changed.
+// changed moves on the revision of the world a committed writer changed, and counts the
+// tasks it added or removed.
 func (s *Store) changed(r *writeReq) {
 	if r.raw == nil {
 		s.Changed(r.world)
+	}
+	if r.tx != nil {
+		s.addTasks(r.tx.taskDelta)
 	}
 }
 

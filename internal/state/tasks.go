@@ -45,6 +45,7 @@ func (t *Tx) Enqueue(provider, kind string, due time.Time, data any) (*Task, err
 		return nil, err
 	}
 	t.enqueued = append(t.enqueued, task.Due)
+	t.taskDelta++
 	return task, nil
 }
 
@@ -71,7 +72,12 @@ func (t *Tx) DeleteTask(task *Task) error {
 	if b == nil {
 		return nil
 	}
-	return b.Delete(taskKey(task.Due, task.ID))
+	k := taskKey(task.Due, task.ID)
+	if b.Get(k) == nil {
+		return nil
+	}
+	t.taskDelta--
+	return b.Delete(k)
 }
 
 // Tasks calls fn for every pending task in due order.

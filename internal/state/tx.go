@@ -21,6 +21,8 @@ type Tx struct {
 	Now      time.Time
 	after    []func()
 	enqueued []time.Time
+	// taskDelta is how many tasks the transaction added, less those it removed.
+	taskDelta int64
 }
 
 func newTx(btx *bolt.Tx, world string) (*Tx, error) {

@@ -60,9 +60,10 @@ func (s *Store) Tokens() (map[string]TokenInfo, error) {
 // When the token already has a world, that world's info is returned and seed is not run.
 func (s *Store) CreateWorld(token string, info WorldInfo, seed func(*Tx) error) (WorldInfo, error) {
 	var out WorldInfo
+	var tasks int64 // what seed enqueued
 	// Through the committer: worlds made at the same time share one commit.
 	err := s.updateRaw(func(btx *bolt.Tx) error {
-		out = WorldInfo{}
+		out, tasks = WorldInfo{}, 0
 		tokens := btx.Bucket(bucketTokens)
 		if v := tokens.Get([]byte(token)); v != nil {
 			return readInfo(btx, decodeToken(v).World, &out)
@@ -83,9 +84,12 @@ func (s *Store) CreateWorld(token string, info WorldInfo, seed func(*Tx) error) 
 		if err := fillWorld(btx, info, seed); err != nil {
 			return err
 		}
-		out = info
+		out, tasks = info, tasksIn(worlds.Bucket([]byte(info.ID)))
 		return nil
 	})
+	if err == nil {
+		s.addTasks(tasks)
+	}
 	return out, err
 }
 
@@ -171,7 +175,9 @@ func (s *Store) DeleteWorlds(ids []string) error {
 		gone[id] = true
 		defer s.revs.Delete(id)
 	}
-	return s.db.Update(func(btx *bolt.Tx) error {
+	var tasks int64 // the deleted worlds'
+	err := s.db.Update(func(btx *bolt.Tx) error {
+		tasks = 0
 		tokens := btx.Bucket(bucketTokens)
 		var drop [][]byte
 		if err := tokens.ForEach(func(k, v []byte) error {
@@ -189,6 +195,7 @@ func (s *Store) DeleteWorlds(ids []string) error {
 		}
 		worlds, snaps := btx.Bucket(bucketWorlds), btx.Bucket(bucketSnapshots)
 		for _, id := range ids {
+			tasks += tasksIn(worlds.Bucket([]byte(id)))
 			for _, b := range []*bolt.Bucket{worlds, snaps} {
 				if b.Bucket([]byte(id)) != nil {
 					if err := b.DeleteBucket([]byte(id)); err != nil {
@@ -199,16 +206,22 @@ func (s *Store) DeleteWorlds(ids []string) error {
 		}
 		return nil
 	})
+	if err == nil {
+		s.addTasks(-tasks)
+	}
+	return err
 }
 
 // ResetWorld empties a world and seeds it again, keeping its id, token and origin.
 func (s *Store) ResetWorld(id string, info WorldInfo, seed func(*Tx) error) error {
 	defer s.Changed(id)
-	return s.db.Update(func(btx *bolt.Tx) error {
+	var tasks int64 // added, less removed
+	err := s.db.Update(func(btx *bolt.Tx) error {
 		worlds := btx.Bucket(bucketWorlds)
 		if worlds.Bucket([]byte(id)) == nil {
 			return fmt.Errorf("world %q: %w", id, ErrNoWorld)
 		}
+		tasks = -tasksIn(worlds.Bucket([]byte(id)))
 		var old WorldInfo
 		if err := readInfo(btx, id, &old); err != nil {
 			return err
@@ -223,8 +236,16 @@ func (s *Store) ResetWorld(id string, info WorldInfo, seed func(*Tx) error) erro
 		if info.Created.IsZero() {
 			info.Created = old.Created
 		}
-		return fillWorld(btx, info, seed)
+		if err := fillWorld(btx, info, seed); err != nil {
+			return err
+		}
+		tasks += tasksIn(worlds.Bucket([]byte(id)))
+		return nil
 	})
+	if err == nil {
+		s.addTasks(tasks)
+	}
+	return err
 }
 
 // World reads a world's info.

@@ -153,6 +153,7 @@ func (w *World) runTask(tx *state.Tx, task *state.Task) error {
 		return err
 	}
 	tx.Now = task.Due
+	tx.AfterCommit(func() { w.timeline.add(task) })
 	if w.Clock.Mode() == clock.Manual {
 		// Readers see a manual clock move through an advance, batch by batch.
 		tx.AfterCommit(func() { w.Clock.Set(task.Due) })

@@ -36,6 +36,8 @@ type World struct {
 
 	seeded sync.Map // provider name -> true once its fixtures are known to be in the world
 
+	timeline timeline // the tasks that ran, for the dashboard
+
 	changeMu sync.Mutex
 	changed  chan struct{} // closed (and replaced) when tasks ran or the clock was moved
 }

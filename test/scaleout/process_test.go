@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -34,7 +33,8 @@ func simulatorBinary(t *testing.T) string {
 		}
 		goBin, err := exec.LookPath("go")
 		if err != nil {
-			goBin = filepath.Join(runtime.GOROOT(), "bin", "go")
+			buildErr = fmt.Errorf("go is not on the PATH: %v", err)
+			return
 		}
 		builtBin = filepath.Join(dir, "simulator")
 		cmd := exec.Command(goBin, "build", "-o", builtBin, "./cmd/simulator")

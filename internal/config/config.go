@@ -53,6 +53,8 @@ type Serve struct {
 	Fixtures       string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
 	AnswerCache    int           `name:"answer-cache" env:"PANELSIM_ANSWER_CACHE" default:"32" placeholder:"MIB" help:"MiB of encoded answers kept for reuse while their world is unchanged (0: none)."`
 	JournalSize    int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
+	JournalBodies  int           `name:"journal-bodies" env:"PANELSIM_JOURNAL_BODIES" default:"16" placeholder:"MIB" help:"MiB of request and answer bodies (4 KiB of each) kept for the newest journal entries of all worlds (0: none)."`
+	KeepAllBodies  bool          `name:"journal-bodies-always" env:"PANELSIM_JOURNAL_BODIES_ALWAYS" help:"Keep the bodies of every world's requests, not only of worlds someone watches (the dashboard open)."`
 	MaxSnapshots   int           `name:"max-snapshots" env:"PANELSIM_MAX_SNAPSHOTS" default:"20" help:"Snapshots each world may keep."`
 	MaxScenarios   int           `name:"max-scenarios" env:"PANELSIM_MAX_SCENARIOS" default:"32" help:"Scenarios each world may post."`
 	IdleTimeout    time.Duration `name:"idle-timeout" env:"PANELSIM_IDLE_TIMEOUT" default:"30s" help:"Close a keep-alive connection idle this long."`
@@ -165,7 +167,8 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		E24Keys: keys, E24Skew: s.E24Skew,
 		Listen: listen, RecordUpstream: record, RecordDir: s.RecordDir,
 		TLS: s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
-		FixturesDir: s.Fixtures, JournalSize: s.JournalSize, AnswerCacheMB: answerCacheMB(s.AnswerCache),
+		FixturesDir: s.Fixtures, JournalSize: s.JournalSize, AnswerCacheMB: mibOrNone(s.AnswerCache),
+		JournalBodiesMB: mibOrNone(s.JournalBodies), KeepAllBodies: s.KeepAllBodies,
 		MaxSnapshots: s.MaxSnapshots, MaxScenarios: s.MaxScenarios,
 		IdleTimeout: s.IdleTimeout, ReadTimeout: s.ReadTimeout, WriteTimeout: s.WriteTimeout,
 		MaxConns: s.MaxConns, ShutdownGrace: s.ShutdownGrace, NoMetrics: !s.Metrics,
@@ -175,8 +178,8 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 	}, nil
 }
 
-// answerCacheMB turns the flag's 0 (none) into the option's "keep none".
-func answerCacheMB(mb int) int {
+// mibOrNone turns a flag's 0 (none) into the option's "keep none" (negative).
+func mibOrNone(mb int) int {
 	if mb <= 0 {
 		return -1
 	}

@@ -272,6 +272,13 @@ func (a *api) deleteSnapshot(c echo.Context, w *world.World) error {
 // a sequence number, filtered by method, path, status and provider.
 func (a *api) listJournal(c echo.Context, w *world.World) error {
 	f := journal.Filter{Method: c.QueryParam("method"), Path: c.QueryParam("path"), Provider: c.QueryParam("provider"), Limit: defaultJournalPage}
+	switch c.QueryParam("bodies") {
+	case "", "false":
+	case "true":
+		f.Bodies = true
+	default:
+		return fail(c, http.StatusBadRequest, "bodies must be true or false")
+	}
 	for _, p := range []struct {
 		name string
 		max  uint64

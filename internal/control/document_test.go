@@ -159,6 +159,7 @@ func TestAnswersFitDocument(t *testing.T) {
 	const admin = "operator-secret"
 	s := simtest.New(t, simtest.WithAdminToken(admin), simtest.WithOptions(func(o *sim.Options) {
 		o.MaxSnapshots, o.MaxScenarios, o.MaxScenarioBytes = 2, 1, 2048
+		o.KeepAllBodies = true
 	}))
 	k := newAnswerChecker(t)
 	c := s.Client("virtfusion", simtest.DefaultToken)
@@ -277,8 +278,22 @@ func TestAnswersFitDocument(t *testing.T) {
 	if res := k.call(c, "listJournal", 200, "GET", fmt.Sprintf("/_sim/journal?after=%d&status=200", first), nil); res.Int("entries", 0, "seq") != second || res.Get("more") != false {
 		t.Errorf("journal after %d: %v", first, res)
 	}
+	// With bodies: the answer's body as sent, secrets masked.
+	if res := k.call(c, "listJournal", 200, "GET", "/_sim/journal?path=/connect&bodies=true&limit=1", nil); res.Int("entries", 0, "exchange", "responseBytes") == 0 ||
+		res.String("entries", 0, "exchange", "responseContentType") == "" {
+		t.Errorf("journal with bodies: %v", res)
+	}
+	c.Do("POST", "/users", map[string]any{"name": "Body", "email": "body@example.com", "extRelationId": 4242}).Expect(t, 201)
+	res = k.call(c, "listJournal", 200, "GET", "/_sim/journal?path=/users&method=POST&bodies=true&limit=1", nil)
+	if x := res.String("entries", 0, "exchange", "requestBody"); !strings.Contains(x, `"extRelationId":4242`) {
+		t.Errorf("request body kept: %q", x)
+	}
+	if x := res.String("entries", 0, "exchange", "responseBody"); !strings.Contains(x, `"password":"REDACTED"`) {
+		t.Errorf("answer's password not masked: %q", x)
+	}
 	k.call(c, "listJournal", 400, "GET", "/_sim/journal?limit=0", nil)
 	k.call(c, "listJournal", 400, "GET", "/_sim/journal?status=abc", nil)
+	k.call(c, "listJournal", 400, "GET", "/_sim/journal?bodies=yes", nil)
 	none("clearJournal", "DELETE", "/_sim/journal")
 	k.call(c, "clearJournal", 204, "DELETE", "/_sim/journal", nil)
 

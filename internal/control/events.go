@@ -28,7 +28,7 @@ func (a *api) registerEvents(g *echo.Group) {
 
 // streamEvents answers the world's changes as server-sent events: "tasks" (the answer of
 // GET /_sim/tasks) at once and whenever the clock moves or tasks run, and "journal" (one
-// journal entry) for every request the world receives after the entry numbered ?after= (by
+// journal entry, with its exchange while kept) for every request the world receives after the entry numbered ?after= (by
 // default, after the stream opens). ?follow=false sends what there is and ends the stream;
 // otherwise it goes on until the client leaves or the simulator shuts down.
 func (a *api) streamEvents(c echo.Context, w *world.World) error {
@@ -43,6 +43,7 @@ func (a *api) streamEvents(c echo.Context, w *world.World) error {
 	} else if last := w.Journal.List(journal.Filter{Limit: 1}).Entries; len(last) > 0 {
 		after = last[0].Seq
 	}
+	defer w.Journal.Watch()() // bodies are kept while the stream is open
 	res := c.Response()
 	h := res.Header()
 	h.Set(echo.HeaderContentType, "text/event-stream")
@@ -67,7 +68,7 @@ func (a *api) streamEvents(c echo.Context, w *world.World) error {
 			}
 			lastWrite = time.Now()
 		}
-		for _, e := range w.Journal.List(journal.Filter{After: after, Limit: maxJournalPage}).Entries {
+		for _, e := range w.Journal.List(journal.Filter{After: after, Limit: maxJournalPage, Bodies: true}).Entries {
 			if writeEvent(res, "journal", e) != nil {
 				return nil
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -26,6 +27,9 @@ type Entry struct {
 	// Leniency says what the request relied on that a real panel might refuse (the answer's
 	// Panelsim-Warning headers), if anything.
 	Leniency string `json:"leniency,omitempty"`
+	// Exchange is the request's and the answer's bodies, when asked for (Filter.Bodies) and
+	// still kept; see Bodies.
+	Exchange *Exchange `json:"exchange,omitempty"`
 }
 
 // MaxField is the most an entry keeps of its path or its query; the rest is cut off and
@@ -44,6 +48,8 @@ type Filter struct {
 	// Limit is how many entries a page holds: the oldest Limit after After when After is
 	// set, else the newest Limit. Zero means all.
 	Limit int
+	// Bodies fills each entry's Exchange, where it is still kept.
+	Bodies bool
 }
 
 // Journal is safe for concurrent use. Its ring grows as entries come, up to its size, so a
@@ -54,34 +60,56 @@ type Journal struct {
 	entries []Entry
 	next    int // ring position of the next write, once the ring is full
 	seq     uint64
+	bodies  *Bodies // where the entries' exchanges are kept (nil: nowhere)
+	// watchers counts who follows the journal as it grows (event streams, the dashboard):
+	// exchanges are kept while someone does (see Watched).
+	watchers atomic.Int32
 }
 
-// New keeps at most size entries (size <= 0 means 1000).
-func New(size int) *Journal {
+// New keeps at most size entries (size <= 0 means 1000), and their exchanges in bodies
+// (shared by every world's journal; nil keeps none).
+func New(size int, bodies *Bodies) *Journal {
 	if size <= 0 {
 		size = 1000
 	}
-	return &Journal{size: size}
+	return &Journal{size: size, bodies: bodies}
 }
 
-// Add records e, numbering it. Its path and query are cut to MaxField and secret-looking
-// query parameters are redacted. Method, path and query are copied: as the server parses
-// them they share the memory of the whole request line, which the journal must not keep
-// alive.
-func (j *Journal) Add(e Entry) {
+// KeepsBodies reports whether the journal keeps exchanges (Add's x is wasted otherwise).
+func (j *Journal) KeepsBodies() bool { return j.bodies != nil }
+
+// Watch records that someone follows the journal until the returned func is called.
+func (j *Journal) Watch() (stop func()) {
+	j.watchers.Add(1)
+	var once sync.Once
+	return func() { once.Do(func() { j.watchers.Add(-1) }) }
+}
+
+// Watched reports whether someone follows the journal now.
+func (j *Journal) Watched() bool { return j.watchers.Load() > 0 }
+
+// Add records e, numbering it, and x (when not nil) as its exchange. Its path and query are
+// cut to MaxField and secret-looking query parameters are redacted. Method, path and query
+// are copied: as the server parses them they share the memory of the whole request line,
+// which the journal must not keep alive.
+func (j *Journal) Add(e Entry, x *Exchange) {
 	e.Method = clip(e.Method)
 	e.Path = clip(e.Path)
 	e.Query = clip(Redact(e.Query))
+	e.Exchange = nil
 	j.mu.Lock()
-	defer j.mu.Unlock()
 	j.seq++
 	e.Seq = j.seq
 	if len(j.entries) < j.size {
 		j.entries = append(j.entries, e)
-		return
+	} else {
+		j.entries[j.next] = e
+		j.next = (j.next + 1) % j.size
 	}
-	j.entries[j.next] = e
-	j.next = (j.next + 1) % j.size
+	j.mu.Unlock()
+	if x != nil && j.bodies != nil {
+		j.bodies.keep(bodyKey{j, e.Seq}, *x)
+	}
 }
 
 func clip(s string) string {
@@ -157,6 +185,13 @@ func (j *Journal) List(f Filter) Page {
 			p.Entries = out[:f.Limit]
 		} else {
 			p.Entries = out[len(out)-f.Limit:]
+		}
+	}
+	if f.Bodies && j.bodies != nil {
+		for i := range p.Entries {
+			if x, ok := j.bodies.get(bodyKey{j, p.Entries[i].Seq}); ok {
+				p.Entries[i].Exchange = x.masked()
+			}
 		}
 	}
 	return p

@@ -53,6 +53,12 @@ type Options struct {
 	AnswerCacheMB int
 	// JournalSize is how many requests each world's journal keeps.
 	JournalSize int
+	// JournalBodiesMB bounds the bodies of requests and answers kept for the newest journal
+	// entries of all worlds together, in MiB (0: the default, 16; negative: none).
+	JournalBodiesMB int
+	// KeepAllBodies keeps the bodies of every world's requests; otherwise only of worlds
+	// someone watches (GET /_sim/events open: the dashboard).
+	KeepAllBodies bool
 	// BodyLimit is the largest request body accepted (default 1 MiB).
 	BodyLimit int64
 	// MaxHeaderBytes is the largest request line and header fields accepted, answered beyond

@@ -137,6 +137,11 @@ func (s *Simulator) journal(p provider.Provider, obs *observer) echo.MiddlewareF
 		return func(c echo.Context) error {
 			start := time.Now()
 			var err error
+			var capture *bodyCapture
+			if s.bodies != nil {
+				capture = &bodyCapture{ResponseWriter: c.Response().Writer, c: c, all: s.opts.KeepAllBodies}
+				c.Response().Writer = capture
+			}
 			defer func() {
 				obs.observe(c, start, err)
 				w := provider.World(c)
@@ -149,7 +154,7 @@ func (s *Simulator) journal(p provider.Provider, obs *observer) echo.MiddlewareF
 					Method: req.Method, Path: req.URL.Path, Query: req.URL.RawQuery, Status: c.Response().Status,
 					Millis: float64(time.Since(start).Microseconds()) / 1000, Rule: provider.Rule(c),
 					Leniency: provider.LeniencyText(c),
-				})
+				}, capture.exchange(c, w))
 			}()
 			if err = next(c); err != nil {
 				c.Error(err)

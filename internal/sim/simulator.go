@@ -17,6 +17,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/panelsim/panelsim/fixtures"
+	"github.com/panelsim/panelsim/internal/journal"
 	"github.com/panelsim/panelsim/internal/metrics"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/routes/e24cloud"
@@ -51,6 +52,8 @@ type Simulator struct {
 	closing   chan struct{}    // closed when the simulator stops: hung requests let go
 	conns     *connLimiter     // bounds the connections of every listener together
 	metrics   *metrics.Metrics // nil under NoMetrics
+	// bodies keeps the request and answer bodies of the newest journal entries (nil: none).
+	bodies *journal.Bodies
 	// importCheck says what a world document may hold here: these providers and task kinds.
 	importCheck state.ImportCheck
 
@@ -155,9 +158,15 @@ func New(opts Options) (*Simulator, error) {
 			s.importCheck.TaskKinds[p.Name()+"/"+kind] = true
 		}
 	}
+	switch {
+	case opts.JournalBodiesMB == 0:
+		s.bodies = journal.NewBodies(DefaultJournalBodiesMB << 20)
+	case opts.JournalBodiesMB > 0:
+		s.bodies = journal.NewBodies(opts.JournalBodiesMB << 20)
+	}
 	s.worlds, err = world.NewRegistry(world.Config{
 		Store: s.store, Mode: opts.Clock, Scale: opts.TimeScale, Wall: opts.Wall,
-		ManualStart: common.Clock.Start, JournalSize: opts.JournalSize, Seed: s.seed,
+		ManualStart: common.Clock.Start, JournalSize: opts.JournalSize, JournalBodies: s.bodies, Seed: s.seed,
 		Runners: runners, AnyToken: opts.AnyToken, TTL: opts.WorldTTL, Logger: log,
 		AnswerBytes: opts.AnswerCacheMB << 20,
 		Snapshots:   state.SnapshotLimits{Count: opts.MaxSnapshots, Bytes: opts.MaxSnapshotBytes},

@@ -183,7 +183,8 @@ func TestDashboardInABrowser(t *testing.T) {
 	api.Do("GET", "/servers", nil).Expect(t, 429)
 	waitFor(t, ctx, "the 429 with its rule", `[...document.querySelectorAll('#journal tr.entry')].some(r => r.querySelector('.status').textContent === '429' && r.querySelector('.rule').textContent.startsWith('virtfusion/rate-limited'))`)
 	run(t, ctx, "open the entry", chromedp.Click(chromedp.CSS(`#journal tr.entry:first-child summary`)))
-	if txt := eval[string](t, ctx, `document.querySelector('#journal tr.entry:first-child details').innerText`); !strings.Contains(txt, "status 429") || !strings.Contains(txt, "GET /api/v1/servers") {
+	if txt := eval[string](t, ctx, `document.querySelector('#journal tr.entry:first-child details').innerText`); !strings.Contains(txt, "status 429") || !strings.Contains(txt, "GET /api/v1/servers") ||
+		!strings.Contains(txt, "Answer body") || !strings.Contains(txt, "Too Many") {
 		t.Errorf("the entry opens to %q", txt)
 	}
 	shot(t, ctx, "journal")

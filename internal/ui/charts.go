@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -264,4 +265,15 @@ var funcs = template.FuncMap{
 		return "s2"
 	},
 	"inc": func(n int) int { return n + 1 },
+	// bodyNote describes a kept body: its content type, its size, and how much is shown.
+	"bodyNote": func(contentType string, bytes, shown int) string {
+		if contentType == "" {
+			contentType = "no content type"
+		}
+		note := contentType + ", " + strconv.Itoa(bytes) + " bytes"
+		if bytes > shown {
+			note += " (first " + strconv.Itoa(shown) + " shown)"
+		}
+		return note
+	},
 }

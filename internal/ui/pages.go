@@ -79,19 +79,19 @@ func (d *dashboard) readJournal(c echo.Context, s *sess, query string) (journal.
 
 func (d *dashboard) journalPage(c echo.Context, s *sess) error {
 	data := journalData{Operation: c.QueryParam("operation"), Status: c.QueryParam("status")}
-	query := ""
+	query := "&bodies=true"
 	if data.Status != "" {
 		if n, err := strconv.Atoi(data.Status); err != nil || n < 100 || n > 999 {
 			return d.render(c, http.StatusBadRequest, "error", view{Title: "Journal", World: s.world, Admin: s.admin, Error: "status must be an HTTP status such as 500"})
 		}
-		query = "&status=" + url.QueryEscape(data.Status)
+		query += "&status=" + url.QueryEscape(data.Status)
 	}
-	all, err := d.readJournal(c, s, "")
+	all, err := d.readJournal(c, s, "&bodies=true")
 	if err != nil {
 		return d.fail(c, s, err)
 	}
 	page := all
-	if query != "" {
+	if data.Status != "" {
 		if page, err = d.readJournal(c, s, query); err != nil {
 			return d.fail(c, s, err)
 		}

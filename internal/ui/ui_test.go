@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/panelsim/panelsim/internal/sim"
 	"github.com/panelsim/panelsim/simtest"
 )
 
@@ -217,5 +218,26 @@ func TestActionsGoThroughTheControlAPI(t *testing.T) {
 	req.Header.Set("Origin", "http://evil.example")
 	if res, err := b.hc.Do(req); err != nil || res.StatusCode != http.StatusForbidden {
 		t.Errorf("cross-site post: %v %v", res.StatusCode, err)
+	}
+}
+
+// The journal page opens each entry to its request and answer bodies, secrets masked.
+func TestJournalShowsBodies(t *testing.T) {
+	s := simtest.New(t, simtest.WithTokens(worldToken), simtest.WithOptions(func(o *sim.Options) { o.KeepAllBodies = true }))
+	api := s.Client("virtfusion", worldToken)
+	api.Do("POST", "/users", map[string]any{"name": "Bodies <b>", "email": "bodies@example.com", "extRelationId": 31}).Expect(t, 201)
+	b := newBrowser(t, s)
+	b.login(worldToken)
+	status, _, page := b.do("GET", "/_sim/ui/journal", nil)
+	if status != 200 {
+		t.Fatalf("journal: %d", status)
+	}
+	for _, want := range []string{"Request body", "Answer body", "&#34;extRelationId&#34;:31", "&#34;password&#34;:&#34;REDACTED&#34;", "Bodies \\u003cb\\u003e"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("journal page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "<b>") {
+		t.Error("a body was not escaped")
 	}
 }

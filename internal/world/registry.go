@@ -25,6 +25,8 @@ type Config struct {
 	// wall clock's time).
 	ManualStart time.Time
 	JournalSize int
+	// JournalBodies keeps the bodies of the newest journal entries of every world (nil: none).
+	JournalBodies *journal.Bodies
 	// Seed fills a new world with one provider's fixtures, when the world is first used
 	// through that provider (World.EnsureSeeded).
 	Seed func(tx *state.Tx, provider string) error
@@ -122,7 +124,7 @@ func (r *Registry) newWorld(info state.WorldInfo) *World {
 		ID:       info.ID,
 		Token:    info.Token,
 		Clock:    clock.New(r.cfg.Mode, r.cfg.Scale, info.Clock, r.cfg.Wall),
-		Journal:  journal.New(r.cfg.JournalSize),
+		Journal:  journal.New(r.cfg.JournalSize, r.cfg.JournalBodies),
 		reg:      r,
 		changed:  make(chan struct{}),
 		running:  make(chan struct{}, 1),

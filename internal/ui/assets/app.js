@@ -98,6 +98,20 @@
     if (e.rule) { const a = document.createElement("a"); a.href = "/_sim/ui/scenarios"; a.textContent = e.rule; item("Scenario rule", a); }
     else item("Scenario rule", "none");
     if (e.leniency) item("Leniency", e.leniency);
+    function body(text, bytes, type) {
+      if (!bytes) return "none";
+      const wrap = document.createElement("span");
+      const pre = document.createElement("pre"); pre.className = "body"; pre.textContent = text;
+      wrap.appendChild(pre);
+      const note = document.createElement("span"); note.className = "hint";
+      note.textContent = (type || "no content type") + ", " + bytes + " bytes" + (bytes > text.length ? " (first " + text.length + " shown)" : "");
+      wrap.appendChild(note);
+      return wrap;
+    }
+    if (e.exchange) {
+      item("Request body", body(e.exchange.requestBody, e.exchange.requestBytes, e.exchange.requestContentType));
+      item("Answer body", body(e.exchange.responseBody, e.exchange.responseBytes, e.exchange.responseContentType));
+    } else item("Bodies", "no longer kept");
     details.appendChild(dl);
     cell(tr, details);
     const cls = e.status >= 500 || e.status === 0 ? "s5" : e.status >= 400 ? "s4" : "s2";

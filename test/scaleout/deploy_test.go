@@ -122,7 +122,7 @@ func TestProxyConfigsNameTheSimulatorsPorts(t *testing.T) {
 			t.Fatal(err)
 		}
 		listen := map[int]int{8404: 9404}
-		insts := []Instance{{Ports: map[string]int{}}, {Ports: map[string]int{}}}
+		insts := []Instance{{Ports: map[string]int{}, Relay: 40001}, {Ports: map[string]int{}, Relay: 40002}}
 		for p, port := range ProviderPorts {
 			listen[port] = port + 10000
 			insts[0].Ports[p], insts[1].Ports[p] = port+20000, port+30000
@@ -141,6 +141,20 @@ func TestProxyConfigsNameTheSimulatorsPorts(t *testing.T) {
 		if strings.Contains(out, "panelsim-2") && kind == Nginx || strings.Contains(out, "PANELSIM_DOMAIN}:") {
 			t.Errorf("%s: a shipped server line is left:\n%s", file, out)
 		}
+		if kind == Nginx {
+			// Each relay is on the ring and listens; the shipped relays are gone.
+			for _, inst := range insts {
+				if want := fmt.Sprintf("127.0.0.1:%d", inst.Relay); strings.Count(out, want) != 2 {
+					t.Errorf("%s: relay %q appears %d times, want twice (ring and listener)", file, want, strings.Count(out, want))
+				}
+			}
+			if strings.Contains(out, "127.0.0.1:1800") || strings.Contains(out, ".panelsim:") {
+				t.Errorf("%s: a shipped relay or address is left:\n%s", file, out)
+			}
+		}
+	}
+	if _, err := Render(Nginx, "listen 8081;\n", map[int]int{8081: 1}, []Instance{{Ports: map[string]int{}}}); err == nil {
+		t.Error("Render took an nginx instance with no relay port")
 	}
 	if _, err := Render(HAProxy, "frontend x\n    bind :9999\n", map[int]int{}, []Instance{{}}); err == nil {
 		t.Error("Render took a port it was given no replacement for")

@@ -167,6 +167,7 @@ type simInstance struct {
 	name  string
 	data  string
 	ports map[string]int
+	relay int // nginx's relay for the instance, on the proxy's side
 	proc  *process
 }
 

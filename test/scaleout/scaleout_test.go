@@ -131,17 +131,12 @@ func proveSharding(t *testing.T, kind Kind, bin string) {
 	}
 	t.Logf("%s: worlds per instance %v", kind, share)
 
-	// The control API of each world reaches the world that holds the server: its journal has
-	// the three calls. HAProxy's backends share one hash ring (a server's place comes from its
-	// position), so a world is whole on one instance whatever the port; nginx places a server
-	// on its ring by address, port included, so each port has a ring of its own and only
-	// calls on the same port meet (docs/scale-out.md).
-	ports := []string{"virtfusion"}
-	if kind == HAProxy {
-		ports = append(ports, "tenantos")
-	}
+	// The control API of each world reaches the world that holds the server, on every
+	// provider's port: its journal has the three calls. Both proxies keep one hash ring for
+	// every port (HAProxy's backends list the same servers in the same order; nginx hashes
+	// once, onto its per-instance relays), so a world is whole on one instance.
 	parallel(tokens, func(token string) error {
-		for _, provider := range ports {
+		for provider := range ProviderPorts {
 			res, err := c.call(provider, "GET", "/_sim/journal", "", token, nil)
 			if err != nil || res.status != 200 || res.instance != home[token] {
 				return fmt.Errorf("control on %s: %v %v, want %s", provider, res, err, home[token])
@@ -153,19 +148,12 @@ func proveSharding(t *testing.T, kind Kind, bin string) {
 		return nil
 	})(t)
 
-	// e24cloud: requests signed with an API key route by the key, to the instance its control
-	// calls reach (under HAProxy, the instance of the token's world on every port).
+	// e24cloud: requests signed with an API key route by the key, to the instance of the
+	// token's world.
 	parallel(tokens[:worldsCount/2], func(key string) error {
 		want := home[key]
-		if kind != HAProxy {
-			res, err := c.call("e24cloud", "GET", "/_sim/clock", "", key, nil)
-			if err != nil || res.status != 200 {
-				return fmt.Errorf("e24cloud control: %v %v", res, err)
-			}
-			want = res.instance
-		}
 		for range 3 {
-			res, err := c.call("e24cloud", "GET", "/v2/regions", "", "", nil, key)
+			res, err := c.call("e24cloud", "GET", "/v2/regions", "", "", nil, signedBy(key))
 			if err != nil || res.status != 200 || res.instance != want {
 				return fmt.Errorf("e24cloud signed request: %v %v, want 200 from %s", res, err, want)
 			}
@@ -184,14 +172,25 @@ func proveSharding(t *testing.T, kind Kind, bin string) {
 		listed[token] = append(listed[token], res.str("worlds", i, "instance"))
 	}
 	for _, token := range tokens {
-		// Under nginx, the e24cloud calls above made the key a world on its port's instance too.
-		if got := listed[token]; !slices.Contains(got, home[token]) || (kind == HAProxy && len(got) != 1) {
+		if got := listed[token]; !slices.Equal(got, []string{home[token]}) {
 			t.Errorf("GET /_sim/worlds lists %s on %v, want %s", token, got, home[token])
 			break
 		}
 	}
 	if res.len("peers") != 2 {
 		t.Errorf("peers: %v", res.get("peers"))
+	}
+
+	// nginx tells its relays the provider in X-Panelsim-Provider: a client's own cannot send
+	// a request to another provider's port of the instance.
+	if kind == Nginx {
+		parallel(tokens[:20], func(token string) error {
+			res, err := c.call("virtfusion", "GET", fmt.Sprintf("/api/v1/servers/%d", server[token]), token, "", nil, withHeader("X-Panelsim-Provider", "tenantos"))
+			if err != nil || res.status != 200 || res.instance != home[token] || res.int("data", "id") != server[token] {
+				return fmt.Errorf("VirtFusion call with X-Panelsim-Provider: tenantos: %v %v, want the server from %s", res, err, home[token])
+			}
+			return nil
+		})(t)
 	}
 
 	// One instance dies: only its worlds fail, with the proxy's own error.
@@ -258,6 +257,7 @@ func (c *cluster) addInstance(i int) {
 	for p := range ProviderPorts {
 		in.ports[p] = freePort(c.t)
 	}
+	in.relay = freePort(c.t)
 	c.instances = append(c.instances, in)
 }
 
@@ -281,7 +281,7 @@ func (c *cluster) startProxy() {
 	}
 	var insts []Instance
 	for _, in := range c.instances {
-		insts = append(insts, Instance{Ports: in.ports})
+		insts = append(insts, Instance{Ports: in.ports, Relay: in.relay})
 	}
 	conf, err := Render(c.kind, string(raw), c.listen, insts)
 	if err != nil {
@@ -350,8 +350,8 @@ func (a *answer) str(path ...any) string {
 func (a *answer) len(path ...any) int { r := simtest.Response{JSON: a.json}; return r.Len(path...) }
 
 // call sends a request to the proxy's port for provider: with a bearer token, a control
-// token, or (e24key) signed as e24cloud wants with the default secret.
-func (c *cluster) call(provider, method, path, bearer, control string, body any, e24key ...string) (*answer, error) {
+// token, and whatever opts add (signedBy, withHeader).
+func (c *cluster) call(provider, method, path, bearer, control string, body any, opts ...requestOption) (*answer, error) {
 	var raw []byte
 	if body != nil {
 		raw, _ = json.Marshal(body)
@@ -370,8 +370,8 @@ func (c *cluster) call(provider, method, path, bearer, control string, body any,
 	if control != "" {
 		req.Header.Set("X-Panelsim-Token", control)
 	}
-	if len(e24key) > 0 {
-		simtest.SignE24(req, raw, e24key[0], e24Secret, time.Now())
+	for _, opt := range opts {
+		opt(req, raw)
 	}
 	res, err := c.client.Do(req)
 	if err != nil {
@@ -386,6 +386,19 @@ func (c *cluster) call(provider, method, path, bearer, control string, body any,
 	dec.UseNumber() // as simtest.Response reads numbers
 	_ = dec.Decode(&out.json)
 	return out, nil
+}
+
+// requestOption changes a request of call before it is sent; raw is its body.
+type requestOption func(req *http.Request, raw []byte)
+
+// signedBy signs a request as e24cloud wants, with key and the default secret.
+func signedBy(key string) requestOption {
+	return func(req *http.Request, raw []byte) { simtest.SignE24(req, raw, key, e24Secret, time.Now()) }
+}
+
+// withHeader sets a header of a request.
+func withHeader(name, value string) requestOption {
+	return func(req *http.Request, _ []byte) { req.Header.Set(name, value) }
 }
 
 // parallel returns a check that runs f for every token on 8 goroutines and reports the

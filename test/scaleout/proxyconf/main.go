@@ -3,6 +3,8 @@
 //
 //	proxyconf -kind haproxy -in deploy/haproxy/haproxy.cfg -listen 8081=18081,8404=18404 \
 //	    -instance virtfusion=20081,tenantos=20082,e24cloud=20083,openscaler=20084 -instance ...
+//
+// For nginx, each -instance also names its relay's port (relay=PORT; see scaleout.Instance).
 package main
 
 import (
@@ -26,7 +28,7 @@ func main() {
 	in := flag.String("in", "", "the shipped configuration")
 	listen := flag.String("listen", "", "PORT=PORT,...: where the proxy listens instead of each shipped port")
 	var instances list
-	flag.Var(&instances, "instance", "PROVIDER=PORT,...: an instance's ports (repeatable, in order)")
+	flag.Var(&instances, "instance", "PROVIDER=PORT,...: an instance's ports, and relay=PORT for nginx (repeatable, in order)")
 	flag.Parse()
 	raw, err := os.ReadFile(*in)
 	if err != nil {
@@ -50,6 +52,10 @@ func main() {
 			p, err := strconv.Atoi(port)
 			if !ok || err != nil {
 				fail(fmt.Errorf("-instance %q: want PROVIDER=PORT", kv))
+			}
+			if name == "relay" {
+				inst.Relay = p
+				continue
 			}
 			inst.Ports[name] = p
 		}

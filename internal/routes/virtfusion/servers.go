@@ -290,6 +290,11 @@ func (p *Provider) listServers(c echo.Context) error {
 	req := provider.PageParams(c, "results", 20)
 	full := provider.QueryString(c, "type", "simple") == "full"
 	hvs := provider.QueryInts(c, "hypervisorId")
+	if !full && len(hvs) == 0 {
+		if done, err := p.listServerEntries(c, req); done || err != nil {
+			return err
+		}
+	}
 	var items []any
 	var total int
 	err := provider.World(c).View(func(tx *state.Tx) error {
@@ -333,6 +338,28 @@ func (p *Provider) listServers(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, provider.NewPage(c, req, items, total))
+}
+
+// listServerEntries answers a page of the simple list straight from the kept list entries,
+// when every server has one (done false otherwise: servers saved before entries were kept).
+func (p *Provider) listServerEntries(c echo.Context, req provider.PageRequest) (done bool, err error) {
+	var items []json.RawMessage
+	var total int
+	err = provider.World(c).View(func(tx *state.Tx) error {
+		entries, servers := tx.Coll(Name, collServerList), tx.Coll(Name, collServers)
+		if total = servers.Count(); entries.Count() != total {
+			return nil
+		}
+		done = true
+		return entries.Page(req.Offset(), req.PerPage, func(_, raw []byte) error {
+			items = append(items, json.RawMessage(bytes.Clone(raw)))
+			return nil
+		})
+	})
+	if err != nil || !done {
+		return done, err
+	}
+	return true, provider.RawPage(c, http.StatusOK, provider.NewPage(c, req, items, total))
 }
 
 // serversOnHypervisors lists the keys of the servers on any of hvs, in id order.

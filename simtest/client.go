@@ -2,10 +2,7 @@ package simtest
 
 import (
 	"bytes"
-	"crypto/hmac"
-	"crypto/sha256"
 	"crypto/tls"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/panelsim/panelsim/internal/routes/e24cloud"
 )
 
 // apiBase is where each provider's API lives under its listener.
@@ -40,12 +39,7 @@ func (s *Sim) E24Client(key, secret string) *Client {
 // SignE24 signs an e24cloud request: X-Date, and Authorization "<key>:<base64 HMAC-SHA256 of
 // METHOD\nHOST\nX-Date\nPATH?QUERY\nBODY>".
 func SignE24(req *http.Request, body []byte, key, secret string, now time.Time) {
-	date := now.UTC().Format(http.TimeFormat)
-	req.Header.Set("X-Date", date)
-	mac := hmac.New(sha256.New, []byte(secret))
-	mac.Write([]byte(req.Method + "\n" + req.URL.Host + "\n" + date + "\n" + req.URL.RequestURI() + "\n"))
-	mac.Write(body)
-	req.Header.Set("Authorization", key+":"+base64.StdEncoding.EncodeToString(mac.Sum(nil)))
+	e24cloud.Sign(req, body, key, secret, now)
 }
 
 // Client returns a client of a provider's API with a token ("" sends none).

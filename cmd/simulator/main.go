@@ -40,6 +40,8 @@ func main() {
 		run = func() error { return exportWorld(&cli.World.Export, os.Stdout) }
 	case strings.HasPrefix(cmd, "world import"):
 		run = func() error { return importWorld(&cli.World.Import, os.Stdin, os.Stderr) }
+	case strings.HasPrefix(cmd, "verify"):
+		run = func() error { return verifyRecordings(&cli.Verify, os.Stdout) }
 	case cmd == "worlds":
 		run = func() error { return listWorlds(&cli.Worlds, os.Stdout) }
 	case strings.HasPrefix(cmd, "completion"):

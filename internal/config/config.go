@@ -22,6 +22,7 @@ type CLI struct {
 	Health  Health   `cmd:"" help:"GET a running simulator's /_sim/health: exit 0 when it answers ok, 1 otherwise (for container health checks)."`
 	World   World    `cmd:"" help:"Export a world to a JSON document, or import one."`
 	Worlds  Worlds   `cmd:"" help:"List the worlds with how many records of each kind they hold."`
+	Verify  Verify   `cmd:"" help:"Replay recordings made against a real panel (--record-upstream) on a simulator and report every answer that differs."`
 	// Completion prints a shell's completion script for the command line above.
 	Completion Completion `cmd:"" help:"Print the shell completion script for bash, zsh or fish."`
 }

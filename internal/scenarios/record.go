@@ -1,13 +1,16 @@
 package scenarios
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"math"
 	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,8 +44,31 @@ func NewRecorder(provider, upstream, file string, now time.Time) *Recorder {
 	}}
 }
 
-// Add records one exchange and rewrites the file.
-func (r *Recorder) Add(method, path string, query url.Values, reqBody []byte, status int, contentType, retryAfter string, respBody []byte) error {
+// Exchange is what a recording keeps of an exchange besides the rule that replays it, so
+// that simulator verify can send the request again: when it began and how long it took on
+// the recorder's clock, and the request as it was sent, with secret values scrubbed.
+type Exchange struct {
+	At time.Time `json:"at" yaml:"at"`
+	// Seconds is how long the exchange took (a creation streamed as events takes a while).
+	Seconds float64 `json:"seconds,omitempty" yaml:"seconds,omitempty"`
+	// Query is the request's query string; Accept its Accept header; ContentType and Body
+	// its body.
+	Query       string `json:"query,omitempty" yaml:"query,omitempty"`
+	Accept      string `json:"accept,omitempty" yaml:"accept,omitempty"`
+	ContentType string `json:"contentType,omitempty" yaml:"contentType,omitempty"`
+	Body        string `json:"body,omitempty" yaml:"body,omitempty"`
+}
+
+// Scrubbed stands in for a secret value (a password, a token) in a recording.
+const Scrubbed = scrubbed
+
+// Add records one exchange and rewrites the file. ex carries the exchange's time, duration
+// and request content type; Add fills in the request's query and body, scrubbed.
+func (r *Recorder) Add(method, path string, query url.Values, reqBody []byte, status int, contentType, retryAfter string, respBody []byte, ex Exchange) error {
+	ex.At = ex.At.UTC()
+	ex.Query = scrubQuery(query).Encode()
+	ex.Body = scrubBody(ex.ContentType, reqBody)
+	ex.Seconds = math.Round(ex.Seconds*1000) / 1000
 	m := Match{Method: method, Path: path}
 	if len(query) > 0 {
 		m.Query = map[string]string{}
@@ -56,7 +82,7 @@ func (r *Recorder) Add(method, path string, query url.Values, reqBody []byte, st
 	if json.Unmarshal(reqBody, &body) == nil && len(body) > 0 {
 		m.Body = map[string]any{}
 		for k, v := range body {
-			if !secretKey.MatchString(k) {
+			if !secretKey.MatchString(k) && !holdsSecret(v) {
 				m.Body[k] = v
 			}
 		}
@@ -71,10 +97,62 @@ func (r *Recorder) Add(method, path string, query url.Values, reqBody []byte, st
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	rule := Rule{Match: m, Skip: r.seen[key], Times: 1, Action: a}
+	rule := Rule{Match: m, Skip: r.seen[key], Times: 1, Action: a, Recorded: &ex}
 	r.seen[key]++
 	r.scenario.Rules = append(r.scenario.Rules, rule)
 	return r.write()
+}
+
+// holdsSecret reports whether a JSON value has a secret-looking field somewhere inside: a
+// match leaves such a field out whole ({"create_vm": {"password": …}}), since it compares
+// values whole.
+func holdsSecret(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, e := range x {
+			if secretKey.MatchString(k) || holdsSecret(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if holdsSecret(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// scrubQuery copies a query with the values of secret-looking parameters scrubbed.
+func scrubQuery(q url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range q {
+		for _, v := range vs {
+			if secretKey.MatchString(k) && v != "" {
+				v = scrubbed
+			}
+			out.Add(k, v)
+		}
+	}
+	return out
+}
+
+// scrubBody is a request body as a recording keeps it: JSON and form bodies with their
+// secret values scrubbed, and nothing of any other body (it might hold secrets unseen).
+func scrubBody(contentType string, raw []byte) string {
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return ""
+	}
+	if json.Valid(raw) {
+		return string(scrubJSON(raw))
+	}
+	if strings.HasPrefix(contentType, "application/x-www-form-urlencoded") {
+		if q, err := url.ParseQuery(string(raw)); err == nil {
+			return scrubQuery(q).Encode()
+		}
+	}
+	return ""
 }
 
 // scrubJSON replaces the values of secret-looking fields in a JSON body; a body that is not

@@ -42,6 +42,8 @@ type Rule struct {
 	// drawn from the world's seeded random source (0: always).
 	Probability float64 `json:"probability,omitempty" yaml:"probability,omitempty"`
 	Action      Action  `json:"action" yaml:"action"`
+	// Recorded is what a recording keeps of the exchange the rule replays (simulator verify).
+	Recorded *Exchange `json:"recorded,omitempty" yaml:"recorded,omitempty"`
 }
 
 // Match selects requests; empty fields match everything.

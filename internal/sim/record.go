@@ -39,9 +39,12 @@ func (s *Simulator) recordingProxy(p provider.Provider, upstream string) (echo.H
 		body := requestBody(c)
 		req.Body = io.NopCloser(bytes.NewReader(body))
 		rw := &capture{ResponseWriter: c.Response().Writer, status: http.StatusOK}
+		start := s.opts.Wall()
 		proxy.ServeHTTP(rw, req)
+		ex := scenarios.Exchange{At: start, Seconds: s.opts.Wall().Sub(start).Seconds(), ContentType: req.Header.Get(echo.HeaderContentType),
+			Accept: req.Header.Get(echo.HeaderAccept)}
 		err := rec.Add(req.Method, req.URL.Path, req.URL.Query(), body, rw.status,
-			rw.Header().Get(echo.HeaderContentType), rw.Header().Get("Retry-After"), rw.body.Bytes())
+			rw.Header().Get(echo.HeaderContentType), rw.Header().Get("Retry-After"), rw.body.Bytes(), ex)
 		if err != nil {
 			s.log.Error("record", "err", err)
 		}

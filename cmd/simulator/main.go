@@ -41,7 +41,7 @@ func main() {
 	case strings.HasPrefix(cmd, "world import"):
 		run = func() error { return importWorld(&cli.World.Import, os.Stdin, os.Stderr) }
 	case strings.HasPrefix(cmd, "verify"):
-		run = func() error { return verifyRecordings(&cli.Verify, os.Stdout) }
+		run = func() error { return verifyRecordings(&cli.Verify, os.Stdout, os.Stderr) }
 	case cmd == "worlds":
 		run = func() error { return listWorlds(&cli.Worlds, os.Stdout) }
 	case strings.HasPrefix(cmd, "completion"):

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/panelsim/panelsim/internal/config"
 	"github.com/panelsim/panelsim/internal/verify"
@@ -13,14 +14,17 @@ import (
 
 // verifyRecordings replays each recording against a simulator (a fresh one in this process
 // for each, or the one --url names) and reports how the answers compare. It fails when any
-// exchange differs, so that the exit status is 0 only when all match.
-func verifyRecordings(flags *config.Verify, stdout io.Writer) error {
+// exchange differs, so that the exit status is 0 only when all match. With --emit-test it
+// writes each recording that differs, cut after its last difference, and names the file on
+// stderr.
+func verifyRecordings(flags *config.Verify, stdout, stderr io.Writer) error {
 	urls, err := flags.Targets()
 	if err != nil {
 		return err
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	var recordings []*verify.Recording
 	var results []*verify.Result
 	for _, file := range flags.Recordings {
 		rec, err := verify.Load(file)
@@ -31,6 +35,7 @@ func verifyRecordings(flags *config.Verify, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
+		recordings = append(recordings, rec)
 		results = append(results, res)
 	}
 	if flags.JSON {
@@ -47,9 +52,13 @@ func verifyRecordings(flags *config.Verify, stdout io.Writer) error {
 		}
 	}
 	if flags.EmitTest != "" {
-		for _, r := range results {
-			if _, err := verify.EmitTests(flags.EmitTest, r); err != nil {
+		for i, r := range results {
+			file, err := verify.EmitTest(flags.EmitTest, recordings[i], r, time.Now())
+			if err != nil {
 				return err
+			}
+			if file != "" {
+				fmt.Fprintf(stderr, "verify: wrote %s\n", file)
 			}
 		}
 	}

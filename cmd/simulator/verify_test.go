@@ -11,7 +11,8 @@ import (
 // A billing session is recorded through a panelsim process proxying to another
 // (--record-upstream); `simulator verify` replays it in a fresh simulator of its own and
 // against a running one (--url), exits 0 with every exchange matching, writes JUnit and
-// JSON reports; a recording with a changed status exits 1 and emits the exchange.
+// JSON reports; a recording with a changed status exits 1 and emits the recording cut after
+// that exchange.
 func TestVerifyCommand(t *testing.T) {
 	bin := build(t)
 	dir := t.TempDir()
@@ -57,8 +58,12 @@ func TestVerifyCommand(t *testing.T) {
 		!strings.Contains(errOut, "1 of 4 exchanges differ") {
 		t.Fatalf("verify of a changed recording:\n%s%s", out, errOut)
 	}
-	if x, err := os.ReadFile(filepath.Join(emit, "virtfusion-examples.json")); err != nil || !strings.Contains(string(x), `"createUser"`) {
-		t.Fatalf("emitted: %v\n%s", err, x)
+	// The recording cut after its one difference, named on stderr.
+	emitted := filepath.Join(emit, "virtfusion-changed.yaml")
+	if x, err := os.ReadFile(emitted); err != nil || !strings.Contains(errOut, "verify: wrote "+emitted+"\n") ||
+		!strings.Contains(string(x), "#     1 POST /api/v1/users: status: recorded 200, simulator 201\n") ||
+		strings.Count(string(x), "- match:") != 1 || !strings.Contains(string(x), "status: 200") {
+		t.Fatalf("emitted: %v\n%s\n%s", err, errOut, x)
 	}
 }
 

@@ -15,7 +15,7 @@ type Verify struct {
 	Insecure   bool     `env:"PANELSIM_INSECURE" help:"With --url over https, do not verify the certificate (the self-signed one of --tls)."`
 	JUnit      string   `name:"junit" type:"path" placeholder:"FILE" help:"Also write a JUnit XML report (a test case per exchange) to FILE."`
 	JSON       bool     `name:"json" help:"Print a JSON report instead of the text one."`
-	EmitTest   string   `name:"emit-test" type:"path" placeholder:"DIR" help:"Write each differing exchange to DIR/<provider>-examples.json, in the form panelsim's conformance tests read a panel's answers (see docs/verify.md)."`
+	EmitTest   string   `name:"emit-test" type:"path" placeholder:"DIR" help:"Write each recording that differs, cut after its last differing exchange, to DIR/<provider>-<name>.yaml (-2, -3… rather than replace a file), secrets scrubbed as recorded: in internal/verify/testdata/confirmed it is a failing test of panelsim, and it is the file to attach upstream (see docs/verify.md)."`
 }
 
 // Targets maps each provider to the listener --url names for it; "" is the URL given

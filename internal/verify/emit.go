@@ -1,133 +1,97 @@
 package verify
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
-	"github.com/panelsim/panelsim/internal/openapi"
-	"github.com/panelsim/panelsim/specs"
+	"gopkg.in/yaml.v3"
 )
 
-// Example is a differing exchange as panelsim's conformance tests read the panels' own
-// answers (internal/routes/virtfusion/testdata/vendor_examples.json): keyed by
-// operationId, the method, the documented path, the status and the answer's body. Request
-// and Differences say where it came from; the conformance tests do not read them.
-type Example struct {
-	Method      string   `json:"method"`
-	Path        string   `json:"path"`
-	Status      int      `json:"status"`
-	Example     any      `json:"example"`
-	Request     Request  `json:"request"`
-	Differences []string `json:"differences"`
-}
-
-// Request is the recorded request of an Example (secret values scrubbed).
-type Request struct {
-	Path  string `json:"path"`
-	Query string `json:"query,omitempty"`
-	Body  any    `json:"body,omitempty"`
-}
-
-// EmitTests writes the exchanges of res that differ into dir/<provider>-examples.json,
-// added to what the file already holds (an operation already there is kept), and returns
-// how many it added. An exchange whose path no operation of the provider's document has is
-// left out.
-func EmitTests(dir string, res *Result) (int, error) {
-	doc, err := specs.Runtime(res.Provider)
-	if err != nil {
-		return 0, err
-	}
-	ops, err := openapi.Operations(doc)
-	if err != nil {
-		return 0, err
-	}
-	base := ""
-	if len(doc.Servers) > 0 {
-		base = strings.TrimSuffix(doc.Servers[0].URL, "/")
-	}
-	file := filepath.Join(dir, res.Provider+"-examples.json")
-	out := map[string]Example{}
-	if raw, err := os.ReadFile(file); err == nil {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			return 0, fmt.Errorf("%s: %v", file, err)
-		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return 0, err
-	}
-	added := 0
+// EmitTest writes the recording rec, as res replayed it, into dir when it has differences:
+// cut after its last differing exchange (the exchanges before it set up the ids and the
+// state it reads), as the recording YAML it was, secrets scrubbed as recorded, under a
+// comment naming the differences and now's date. The file is named
+// <provider>-<recording's name>.yaml, with -2, -3… added rather than replace a file
+// already there. It returns the file written, or "" when every exchange matched.
+func EmitTest(dir string, rec *Recording, res *Result, now time.Time) (string, error) {
+	last := 0
+	var found []string
 	for _, o := range res.Exchanges {
-		if o.Match() {
-			continue
+		for _, p := range o.problems() {
+			found = append(found, o.head()+": "+p)
+			last = o.Index
 		}
-		x := o.Exchange
-		path := strings.TrimPrefix(x.Path, base)
-		op := findOperation(ops, x.Method, path)
-		if op == nil {
-			continue
-		}
-		if _, ok := out[op.ID]; ok {
-			continue
-		}
-		ex := Example{Method: x.Method, Path: op.Path, Status: x.Status, Request: Request{Path: path, Query: x.Query}}
-		ex.Example, _ = decodeJSON(x.Response)
-		if v, ok := decodeJSON(x.Body); ok {
-			ex.Request.Body = v
-		}
-		for _, d := range o.Differences {
-			ex.Differences = append(ex.Differences, d.String())
-		}
-		if o.Error != "" {
-			ex.Differences = append(ex.Differences, "error: "+o.Error)
-		}
-		out[op.ID] = ex
-		added++
 	}
-	if added == 0 {
-		return 0, nil
+	if last == 0 {
+		return "", nil
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+	if rec.scenario == nil || last > len(rec.scenario.Rules) {
+		return "", fmt.Errorf("%s: the recording is not the one replayed", rec.File)
 	}
-	raw, err := json.MarshalIndent(out, "", " ")
+	cut := *rec.scenario
+	cut.Rules = cut.Rules[:last]
+	body, err := yaml.Marshal(&cut)
 	if err != nil {
-		return 0, err
+		return "", err
 	}
-	return added, os.WriteFile(file, append(raw, '\n'), 0o644)
+	var head strings.Builder
+	differences := "differences"
+	if len(found) == 1 {
+		differences = "difference"
+	}
+	fmt.Fprintf(&head, "# %s, cut after exchange %d: on %s, simulator verify found %d %s\n",
+		rec.Name(), last, now.UTC().Format("2006-01-02"), len(found), differences)
+	head.WriteString("# between these recorded answers and panelsim's:\n")
+	for _, f := range found {
+		fmt.Fprintf(&head, "#   %s\n", strings.ReplaceAll(f, "\n", " "))
+	}
+	head.WriteString("# Once confirmed as the panel's behaviour, it is a failing test of panelsim: put it in\n" +
+		"# internal/verify/testdata/confirmed/ and run go test ./internal/verify (see docs/verify.md).\n")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", err
+	}
+	return createNew(dir, emittedName(rec), append([]byte(head.String()), body...))
 }
 
-// findOperation finds the operation a request's path (without the document's base) reaches:
-// the one whose path has the most literal segments in common with it.
-func findOperation(ops []*openapi.Operation, method, path string) *openapi.Operation {
-	segs := strings.Split(strings.Trim(path, "/"), "/")
-	var best *openapi.Operation
-	bestLiterals := -1
-	for _, op := range ops {
-		if !strings.EqualFold(op.Method, method) {
-			continue
-		}
-		tmpl := strings.Split(strings.Trim(op.Path, "/"), "/")
-		if len(tmpl) != len(segs) {
-			continue
-		}
-		literals := 0
-		for i, t := range tmpl {
-			if strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") {
-				continue
-			}
-			if t != segs[i] {
-				literals = -1
-				break
-			}
-			literals++
-		}
-		if literals > bestLiterals {
-			best, bestLiterals = op, literals
-		}
+// emittedName is the name EmitTest gives a recording: <provider>-<name>, the provider
+// written once when the recording's name already begins with it (virtfusion-recorded).
+func emittedName(rec *Recording) string {
+	name := strings.TrimSuffix(rec.Name(), filepath.Ext(rec.Name()))
+	if !strings.HasPrefix(name, rec.Provider+"-") {
+		name = rec.Provider + "-" + name
 	}
-	return best
+	return name
+}
+
+// createNew writes raw into dir/<name>.yaml, or <name>-2.yaml, <name>-3.yaml… when that is
+// taken, never replacing a file, and returns the file written.
+func createNew(dir, name string, raw []byte) (string, error) {
+	for n := 1; ; n++ {
+		file := filepath.Join(dir, name+".yaml")
+		if n > 1 {
+			file = filepath.Join(dir, fmt.Sprintf("%s-%d.yaml", name, n))
+		}
+		f, err := os.OpenFile(file, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) {
+			continue
+		}
+		if err != nil {
+			return "", err
+		}
+		if _, err := f.Write(raw); err != nil {
+			f.Close()
+			os.Remove(file)
+			return "", err
+		}
+		if err := f.Close(); err != nil {
+			os.Remove(file)
+			return "", err
+		}
+		return file, nil
+	}
 }

@@ -43,6 +43,8 @@ type Recording struct {
 	File      string
 	Provider  string
 	Exchanges []Exchange
+	// scenario is the file as read, which EmitTest writes again cut short.
+	scenario *scenarios.Scenario
 }
 
 // Load reads a recording. A recording made before panelsim kept the requests' times and
@@ -57,7 +59,7 @@ func Load(file string) (*Recording, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: not a recording: %v", file, err)
 	}
-	rec := &Recording{File: file, Provider: sc.Provider()}
+	rec := &Recording{File: file, Provider: sc.Provider(), scenario: sc}
 	if rec.Provider == "" {
 		return nil, fmt.Errorf("%s: the scenario has no <provider>/ name", file)
 	}

@@ -23,21 +23,46 @@ func WriteText(w io.Writer, results []*Result) error {
 	for _, r := range results {
 		fmt.Fprintf(w, "%s (%s)\n", r.File, r.Provider)
 		for _, o := range r.Exchanges {
-			head := fmt.Sprintf("%3d %s %s", o.Index, o.Method, o.Path)
-			switch {
-			case o.Error != "":
-				fmt.Fprintf(w, "%s: error: %s\n", head, o.Error)
-			case len(o.Differences) == 0:
-				fmt.Fprintf(w, "%s: match\n", head)
+			problems := o.problems()
+			if len(problems) == 0 {
+				fmt.Fprintf(w, "%s: match\n", o.head())
 			}
-			for _, d := range o.Differences {
-				fmt.Fprintf(w, "%s: %s\n", head, d)
+			for _, p := range problems {
+				fmt.Fprintf(w, "%s: %s\n", o.head(), p)
 			}
 		}
 	}
 	match, all := Totals(results)
 	_, err := fmt.Fprintf(w, "verify: %d of %d exchanges match\n", match, all)
 	return err
+}
+
+// head is how the text report names an exchange: its index, method and recorded path.
+func (o *Outcome) head() string { return fmt.Sprintf("%3d %s %s", o.Index, o.Method, o.Path) }
+
+// problems lists what went wrong with an exchange, one line each: the error that kept it
+// from being replayed, then its differences. None for a match.
+func (o *Outcome) problems() []string {
+	var lines []string
+	if o.Error != "" {
+		lines = append(lines, "error: "+o.Error)
+	}
+	for _, d := range o.Differences {
+		lines = append(lines, d.String())
+	}
+	return lines
+}
+
+// Problems lists a line for each difference of a replayed recording, and for each exchange
+// that could not be replayed: the recording's file, the exchange and what went wrong.
+func Problems(r *Result) []string {
+	var lines []string
+	for _, o := range r.Exchanges {
+		for _, p := range o.problems() {
+			lines = append(lines, r.File+": "+o.head()+": "+p)
+		}
+	}
+	return lines
 }
 
 // jsonReport is what --json writes.
@@ -98,14 +123,7 @@ func WriteJUnit(w io.Writer, results []*Result) error {
 		s := junitSuite{Name: r.File, Tests: len(r.Exchanges), Failures: len(r.Exchanges) - r.Matches()}
 		for _, o := range r.Exchanges {
 			c := junitCase{Name: fmt.Sprintf("%03d %s %s", o.Index, o.Method, o.Path), ClassName: "verify." + r.Provider}
-			if !o.Match() {
-				var lines []string
-				if o.Error != "" {
-					lines = append(lines, "error: "+o.Error)
-				}
-				for _, d := range o.Differences {
-					lines = append(lines, d.String())
-				}
+			if lines := o.problems(); len(lines) > 0 {
 				c.Failure = &junitFailure{Message: fmt.Sprintf("%d differences", len(lines)), Text: strings.Join(lines, "\n")}
 			}
 			s.Cases = append(s.Cases, c)

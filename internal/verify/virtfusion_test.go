@@ -131,24 +131,44 @@ func TestVerifyReportsDifferences(t *testing.T) {
 		}
 	}
 
-	// The differing exchanges, written as the conformance tests read the panel's answers.
+	// Emitted, the recording cut after its last difference is a confirmed recording that
+	// fails the confirmed recordings' test with exactly those differences.
 	dir := t.TempDir()
-	n, err := verify.EmitTests(dir, res)
-	if err != nil || n != 2 { // getServer differs twice: the first is kept
-		t.Fatalf("emitted %d: %v", n, err)
-	}
-	var examples map[string]struct {
-		Method, Path string
-		Status       int
-		Example      map[string]any
-	}
-	if err := json.Unmarshal(must(t, filepath.Join(dir, "virtfusion-examples.json")), &examples); err != nil {
+	rec, err := verify.Load(changed)
+	if err != nil {
 		t.Fatal(err)
 	}
-	build, get := examples["buildServer"], examples["getServer"]
-	if build.Method != "POST" || build.Path != "/servers/{serverId}/build" || build.Status != 202 || build.Example["data"] == nil ||
-		get.Path != "/servers/{serverId}" || get.Example["data"].(map[string]any)["cpu"].(map[string]any)["cores"] != "1" {
-		t.Fatalf("emitted examples: %+v", examples)
+	day := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	file, err := verify.EmitTest(dir, rec, res, day)
+	if err != nil || file != filepath.Join(dir, "virtfusion-changed.yaml") {
+		t.Fatalf("emitted %q: %v", file, err)
+	}
+	emitted := string(must(t, file))
+	for _, line := range []string{
+		"# changed.yaml, cut after exchange 5: on 2026-03-02, simulator verify found 3 differences\n",
+		"#     3 POST /api/v1/servers/2/build: status: recorded 202, simulator 200\n",
+		"#     5 GET /api/v1/servers/2: $.data.buildFailure: recorded field \"buildFailure\", simulator field \"buildFailed\"\n",
+	} {
+		if !strings.Contains(emitted, line) {
+			t.Errorf("the emitted file lacks %q:\n%s", line, emitted)
+		}
+	}
+	if sc := loadScenario(t, file); len(sc.Rules) != 5 || sc.Name != "virtfusion/recorded" || sc.Rules[4].Recorded == nil {
+		t.Fatalf("emitted %d rules of %s, want the first 5 with their requests", len(sc.Rules), sc.Name)
+	}
+	got := replayConfirmed(t, dir)
+	wantLines := []string{
+		file + ":   3 POST /api/v1/servers/2/build: status: recorded 202, simulator 200",
+		file + ":   4 GET /api/v1/servers/2: $.data.cpu.cores: recorded \"1\" (string), simulator 1 (number)",
+		file + ":   5 GET /api/v1/servers/2: $.data.buildFailure: recorded field \"buildFailure\", simulator field \"buildFailed\"",
+	}
+	if strings.Join(got, "\n") != strings.Join(wantLines, "\n") {
+		t.Fatalf("the confirmed recordings' test reports:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(wantLines, "\n"))
+	}
+	// A second emit keeps the first file.
+	again, err := verify.EmitTest(dir, rec, res, day)
+	if err != nil || again != filepath.Join(dir, "virtfusion-changed-2.yaml") || string(must(t, file)) != emitted {
+		t.Fatalf("emitted again as %q: %v", again, err)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -57,6 +58,28 @@ type Exchange struct {
 	Accept      string `json:"accept,omitempty" yaml:"accept,omitempty"`
 	ContentType string `json:"contentType,omitempty" yaml:"contentType,omitempty"`
 	Body        string `json:"body,omitempty" yaml:"body,omitempty"`
+	// Headers are the request's headers that change what the panel answers (RecordedHeaders),
+	// as sent.
+	Headers map[string]string `json:"headers,omitempty" yaml:"headers,omitempty"`
+}
+
+// RecordedHeaders are the request headers a recording keeps: those that change what a panel
+// answers without being a credential (Tenantos acting as one of its users). Credentials are
+// never kept.
+var RecordedHeaders = []string{"impersonateUserId", "impersonateClientIp"}
+
+// KeptHeaders picks the RecordedHeaders of h (nil when it has none).
+func KeptHeaders(h http.Header) map[string]string {
+	var out map[string]string
+	for _, name := range RecordedHeaders {
+		if v := h.Get(name); v != "" {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[name] = v
+		}
+	}
+	return out
 }
 
 // Scrubbed stands in for a secret value (a password, a token) in a recording.

@@ -42,7 +42,7 @@ func (s *Simulator) recordingProxy(p provider.Provider, upstream string) (echo.H
 		start := s.opts.Wall()
 		proxy.ServeHTTP(rw, req)
 		ex := scenarios.Exchange{At: start, Seconds: s.opts.Wall().Sub(start).Seconds(), ContentType: req.Header.Get(echo.HeaderContentType),
-			Accept: req.Header.Get(echo.HeaderAccept)}
+			Accept: req.Header.Get(echo.HeaderAccept), Headers: scenarios.KeptHeaders(req.Header)}
 		err := rec.Add(req.Method, req.URL.Path, req.URL.Query(), body, rw.status,
 			rw.Header().Get(echo.HeaderContentType), rw.Header().Get("Retry-After"), rw.body.Bytes(), ex)
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/panelsim/panelsim/internal/scenarios"
 )
@@ -185,6 +186,25 @@ func (m *idMap) rewriteValues(q url.Values) {
 			}
 		}
 	}
+}
+
+// rewriteHeaders puts the simulator's ids in recorded headers that name a thing by id
+// (impersonateUserId: a user, the last word before Id).
+func (m *idMap) rewriteHeaders(h map[string]string) map[string]string {
+	out := make(map[string]string, len(h))
+	for k, v := range h {
+		if idLikeKey(k) {
+			word := strings.TrimSuffix(strings.TrimSuffix(k, "Id"), "ID")
+			if at := strings.LastIndexFunc(word, unicode.IsUpper); at > 0 {
+				word = word[at:]
+			}
+			if to, ok := m.lookup(kindOf(word), v); ok {
+				v = to
+			}
+		}
+		out[k] = v
+	}
+	return out
 }
 
 // placeholderSecret replaces a scrubbed secret in a replayed request: a password the

@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"fmt"
 	"bufio"
 	"bytes"
 	"encoding/json"
@@ -126,6 +127,27 @@ func TestVerifyTenantos(t *testing.T) {
 	c.Do("GET", "/servers/2", nil).Expect(t, 200)
 	if raw := string(must(t, s.file())); strings.Contains(raw, "Secret-Pass-1") {
 		t.Fatal("the recording keeps the root password")
+	}
+	expectAllMatch(t, replay(t, s.file()))
+}
+
+// Tenantos acting as one of its users (impersonateUserId) replays as that user, the user's
+// id mapped to the simulator's.
+func TestVerifyTenantosImpersonation(t *testing.T) {
+	s := newSession(t, "tenantos")
+	s.direct().Do("POST", "/users", map[string]any{"name": "Before", "username": "before", "password": "Secret-Pass-1", "email": "before@example.com"}).Expect(t, 200)
+	c := s.client()
+	id := c.Do("POST", "/users", map[string]any{"name": "Acting", "username": "acting", "password": "Secret-Pass-1", "email": "acting@example.com", "role_id": 3}).Expect(t, 200).Int("result", "id")
+	as := fmt.Sprint(id)
+	if got := c.Do("GET", "/user", nil, "impersonateUserId", as).Expect(t, 200).Int("id"); got != id {
+		t.Fatalf("acting as %d, want %d", got, id)
+	}
+	denied := c.Do("GET", "/users/1", nil, "impersonateUserId", as).Status
+	if denied == 200 {
+		t.Fatal("an end user may read the administrator: pick another call")
+	}
+	if raw := string(must(t, s.file())); !strings.Contains(raw, "impersonateUserId: \""+as+"\"") {
+		t.Fatalf("the recording lacks the header:\n%s", raw)
 	}
 	expectAllMatch(t, replay(t, s.file()))
 }

@@ -28,6 +28,8 @@ type Exchange struct {
 	Accept      string
 	ContentType string
 	Body        []byte
+	// Headers are the request's headers that change the answer (scenarios.RecordedHeaders).
+	Headers map[string]string
 	// At is when the exchange began and Seconds how long it took, on the recorder's clock
 	// (At is zero in a recording made before panelsim kept exchange times).
 	At      time.Time
@@ -81,6 +83,7 @@ func Load(file string) (*Recording, error) {
 		if ex := r.Recorded; ex != nil {
 			x.At, x.Seconds = ex.At, ex.Seconds
 			x.Query, x.Accept, x.ContentType, x.Body = ex.Query, ex.Accept, ex.ContentType, []byte(ex.Body)
+			x.Headers = ex.Headers
 		} else {
 			x.Query, x.Body = oldRequest(r.Match)
 			if len(x.Body) > 0 {

@@ -87,7 +87,7 @@ func Replay(ctx context.Context, rec *Recording, t *Target) (*Result, error) {
 			o.Sent += "?" + q
 		}
 		body := ids.rewriteBody(x.ContentType, x.Body)
-		ans, err := t.send(ctx, rec.Provider, x.Method, o.Sent, x.Accept, x.ContentType, body)
+		ans, err := t.send(ctx, rec.Provider, x.Method, o.Sent, x.Accept, x.ContentType, ids.rewriteHeaders(x.Headers), body)
 		if err != nil {
 			if i == 0 {
 				return res, fmt.Errorf("%s: %w", rec.Name(), err)

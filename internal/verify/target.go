@@ -94,10 +94,13 @@ func (t *Target) Close() error {
 
 // send sends one API request, authenticated as the provider wants: a bearer token, or an
 // e24cloud signature with the world's key and secret. The answer's body is left to read.
-func (t *Target) send(ctx context.Context, provider, method, pathQuery, accept, contentType string, body []byte) (*http.Response, error) {
+func (t *Target) send(ctx context.Context, provider, method, pathQuery, accept, contentType string, headers map[string]string, body []byte) (*http.Response, error) {
 	req, err := http.NewRequestWithContext(ctx, method, t.URL+pathQuery, bytes.NewReader(body))
 	if err != nil {
 		return nil, err
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	if len(body) == 0 {
 		req.Body, req.ContentLength = http.NoBody, 0

@@ -1,10 +1,10 @@
 package verify_test
 
 import (
-	"fmt"
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"

@@ -43,6 +43,18 @@ var enumValue = regexp.MustCompile(`^[A-Za-z]+([_-][A-Za-z]+)*$`)
 // secretKey mirrors the recorder's: values of these fields are scrubbed in a recording.
 var secretKey = regexp.MustCompile(`(?i)password|passwd|secret|token|api_?key|authorization|private`)
 
+// flagKey names fields whose numbers are states or flags (0/1, a level), not quantities:
+// their values are compared.
+var flagKey = regexp.MustCompile(`(?i)^(is|has|can|allow|enable|disable)[A-Z_]|(status|state|level|mode)$|^(commissioned|suspended|protected|completed|success|active|enabled|disabled|locked|primary|default|visible|public|online|running|finished|failed|built|rebuild|boot|tfa|twofactorauth)$`)
+
+// enumNumber reports whether a number of the field key is a state or a flag (see flagKey):
+// a small whole number on both sides.
+func enumNumber(key string, rec, got json.Number) bool {
+	r, err1 := rec.Int64()
+	g, err2 := got.Int64()
+	return err1 == nil && err2 == nil && r >= 0 && r < 10 && g >= 0 && g < 10 && flagKey.MatchString(key) && !idKey.MatchString(key)
+}
+
 func enumLike(key, v string) bool {
 	return len(v) <= 24 && enumValue.MatchString(v) && !freeText.MatchString(key) &&
 		!idKey.MatchString(key) && !secretKey.MatchString(key)
@@ -105,7 +117,8 @@ func mediaType(ct string) string {
 }
 
 // compareShape appends the differences between two JSON values: kinds, keys, nesting,
-// array element shapes and enum-like values (see enumLike). shapeOnly leaves values out
+// array element shapes, enum-like values (see enumLike) and numbers that are states or
+// flags (see enumNumber). shapeOnly leaves values out
 // (elements of lists of different lengths, which need not be the same items).
 func compareShape(diffs []Difference, path, key string, rec, got any, shapeOnly bool) []Difference {
 	if kind(rec) != kind(got) {
@@ -126,6 +139,10 @@ func compareShape(diffs []Difference, path, key string, rec, got any, shapeOnly 
 	case string:
 		if !shapeOnly && r != got.(string) && r != scenarios.Scrubbed && enumLike(key, r) {
 			diffs = append(diffs, Difference{Path: path, Recorded: show(r), Simulator: show(got)})
+		}
+	case json.Number:
+		if g := got.(json.Number); !shapeOnly && r != g && enumNumber(key, r, g) {
+			diffs = append(diffs, Difference{Path: path, Recorded: show(r), Simulator: show(g)})
 		}
 	case bool:
 		if !shapeOnly && r != got.(bool) {

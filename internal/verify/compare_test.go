@@ -81,3 +81,18 @@ func TestIDMap(t *testing.T) {
 	}
 }
 func urlEscape(s string) string { return url.QueryEscape(s) }
+
+// Numbers that are states or flags are compared; quantities, ids and counts are not.
+func TestCompareFlagNumbers(t *testing.T) {
+	rec := Exchange{Status: 200, ResponseType: "application/json", Response: []byte(
+		`{"result":{"completed":1,"commissioned":3,"isActive":0,"cores":2,"total":5,"userId":4,"progress":40,"memory":1024}}`)}
+	got := []byte(`{"result":{"completed":0,"commissioned":3,"isActive":1,"cores":4,"total":6,"userId":1,"progress":100,"memory":2048}}`)
+	diffs := compareAnswer(rec, 200, http.Header{"Content-Type": {"application/json"}}, got)
+	var paths []string
+	for _, d := range diffs {
+		paths = append(paths, d.Path)
+	}
+	if want := []string{"$.result.completed", "$.result.isActive"}; !reflect.DeepEqual(paths, want) {
+		t.Fatalf("differences at %v, want %v (%v)", paths, want, diffs)
+	}
+}

@@ -79,6 +79,13 @@ func TestIDMap(t *testing.T) {
 	if q := m.rewriteQuery("serverId=812&token=%5Bscrubbed%5D"); q != "serverId=1&token="+urlEscape(placeholderSecret) {
 		t.Fatalf("query %s", q)
 	}
+	// A list of bare ids named after their kind: SSH keys made in the session.
+	key, _ := decodeJSON([]byte(`{"data":{"id":31}}`))
+	simKey, _ := decodeJSON([]byte(`{"data":{"id":2}}`))
+	m.learnAnswer(pathKind("/api/v1/ssh_keys"), "", key, simKey)
+	if body := m.rewriteBody("application/json", []byte(`{"operatingSystemId":31,"sshKeys":[31,40]}`)); string(body) != `{"operatingSystemId":31,"sshKeys":[2,40]}` {
+		t.Fatalf("bare ids: %s", body)
+	}
 }
 func urlEscape(s string) string { return url.QueryEscape(s) }
 

@@ -239,6 +239,13 @@ func (m *idMap) rewriteJSON(kind, key string, v any) any {
 		return x
 	case []any:
 		for i, e := range x {
+			// A list of bare ids named after their kind ("sshKeys": [3]).
+			if n, ok := e.(json.Number); ok && key != "" {
+				if to, ok := m.byKind[kindOf(key)][n.String()]; ok {
+					x[i] = json.Number(to)
+					continue
+				}
+			}
 			x[i] = m.rewriteJSON(kind, key, e)
 		}
 		return x

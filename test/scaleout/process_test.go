@@ -3,51 +3,19 @@ package scaleout
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"net"
-	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/panelsim/panelsim/test/testbin"
 )
 
-// buildSimulator builds ./cmd/simulator into dir once per test binary.
-var (
-	buildOnce sync.Once
-	builtBin  string
-	buildErr  error
-)
-
-func simulatorBinary(t *testing.T) string {
-	t.Helper()
-	buildOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "panelsim-scaleout-")
-		if err != nil {
-			buildErr = err
-			return
-		}
-		goBin, err := exec.LookPath("go")
-		if err != nil {
-			buildErr = fmt.Errorf("go is not on the PATH: %v", err)
-			return
-		}
-		builtBin = filepath.Join(dir, "simulator")
-		cmd := exec.Command(goBin, "build", "-o", builtBin, "./cmd/simulator")
-		cmd.Dir = filepath.Join("..", "..")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			buildErr = fmt.Errorf("go build ./cmd/simulator: %v\n%s", err, out)
-		}
-	})
-	if buildErr != nil {
-		t.Fatal(buildErr)
-	}
-	return builtBin
-}
+func simulatorBinary(t *testing.T) string { return testbin.Simulator(t) }
 
 // freePort is a free port on 127.0.0.1 (free when asked: another process may take it).
 func freePort(t *testing.T) int {

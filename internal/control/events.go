@@ -1,8 +1,6 @@
 package control
 
 import (
-	"bytes"
-	"encoding/json"
 	"net/http"
 	"strconv"
 	"time"
@@ -44,12 +42,7 @@ func (a *api) streamEvents(c echo.Context, w *world.World) error {
 		after = last[0].Seq
 	}
 	defer w.Journal.Watch()() // bodies are kept while the stream is open
-	res := c.Response()
-	h := res.Header()
-	h.Set(echo.HeaderContentType, "text/event-stream")
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	res.WriteHeader(http.StatusOK)
+	res := provider.OpenEventStream(c)
 	ctx := c.Request().Context()
 	tick := time.NewTicker(journalPoll)
 	defer tick.Stop()
@@ -63,13 +56,13 @@ func (a *api) streamEvents(c echo.Context, w *world.World) error {
 			if err != nil {
 				return nil // the answer has begun: end the stream
 			}
-			if writeEvent(res, "tasks", list) != nil {
+			if provider.WriteEvent(res, "tasks", list) != nil {
 				return nil
 			}
 			lastWrite = time.Now()
 		}
 		for _, e := range w.Journal.List(journal.Filter{After: after, Limit: maxJournalPage, Bodies: true}).Entries {
-			if writeEvent(res, "journal", e) != nil {
+			if provider.WriteEvent(res, "journal", e) != nil {
 				return nil
 			}
 			after, lastWrite = e.Seq, time.Now()
@@ -95,18 +88,4 @@ func (a *api) streamEvents(c echo.Context, w *world.World) error {
 			return nil
 		}
 	}
-}
-
-// writeEvent writes one server-sent event: its name and its data as one line of JSON.
-func writeEvent(w http.ResponseWriter, event string, data any) error {
-	var buf bytes.Buffer
-	buf.WriteString("event: " + event + "\ndata: ")
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(data); err != nil {
-		return err
-	}
-	buf.WriteString("\n")
-	_, err := w.Write(buf.Bytes())
-	return err
 }

@@ -1,10 +1,7 @@
 package openscaler
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
@@ -31,7 +28,7 @@ type creation struct {
 // creation.
 func (p *Provider) streamCreation(c echo.Context, cr creation) error {
 	w := provider.World(c)
-	res := openStream(c)
+	res := provider.OpenEventStream(c)
 	ctx := c.Request().Context()
 	sent := 0
 	for {
@@ -53,14 +50,14 @@ func (p *Provider) streamCreation(c echo.Context, cr creation) error {
 		provider.KeepWriting(c)
 		if sent < len(steps) {
 			for _, pr := range steps[sent:] {
-				if writeEvent(res, "progress", pr) != nil {
+				if provider.WriteEvent(res, "progress", pr) != nil {
 					return nil
 				}
 			}
 			sent = len(steps)
 		}
 		if final != "" {
-			writeEvent(res, final, payload)
+			provider.WriteEvent(res, final, payload)
 			res.Flush()
 			return nil
 		}
@@ -71,7 +68,7 @@ func (p *Provider) streamCreation(c echo.Context, cr creation) error {
 			return nil
 		case <-provider.Stopping(c):
 			provider.KeepWriting(c)
-			writeEvent(res, "503", detail{cr.stopping})
+			provider.WriteEvent(res, "503", detail{cr.stopping})
 			res.Flush()
 			return nil
 		}
@@ -95,35 +92,10 @@ func streamRefused(c echo.Context, err error) error {
 	if !errors.As(err, &sr) {
 		return err
 	}
-	res := openStream(c)
-	if writeEvent(res, "progress", sr.first) == nil {
-		writeEvent(res, "400", detail{sr.msg})
+	res := provider.OpenEventStream(c)
+	if provider.WriteEvent(res, "progress", sr.first) == nil {
+		provider.WriteEvent(res, "400", detail{sr.msg})
 	}
 	res.Flush()
 	return nil
-}
-
-// openStream starts a 200 text/event-stream answer.
-func openStream(c echo.Context) *echo.Response {
-	res := c.Response()
-	h := res.Header()
-	h.Set(echo.HeaderContentType, "text/event-stream")
-	h.Set(echo.HeaderCacheControl, "no-cache")
-	h.Set("X-Accel-Buffering", "no")
-	res.WriteHeader(http.StatusOK)
-	return res
-}
-
-// writeEvent writes one event: its name and its data as one line of JSON.
-func writeEvent(w http.ResponseWriter, event string, data any) error {
-	var buf bytes.Buffer
-	buf.WriteString("event: " + event + "\ndata: ")
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(data); err != nil {
-		return err
-	}
-	buf.WriteString("\n")
-	_, err := w.Write(buf.Bytes())
-	return err
 }

@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -136,3 +138,49 @@ func bigFixtures(b *testing.B) string {
 	os.WriteFile(filepath.Join(dir, "openscaler", "world.yaml"), osc, 0o644)
 	return dir
 }
+
+// BenchmarkAdvance builds 500 servers (PANELSIM_ADVANCE_SERVERS) and then advances the clock over all their steps (5,500
+// tasks) in one call; it reports the time a task takes inside the advance.
+func BenchmarkAdvance(b *testing.B) {
+	servers := 500
+	if n, err := strconv.Atoi(os.Getenv("PANELSIM_ADVANCE_SERVERS")); err == nil && n > 0 {
+		servers = n
+	}
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		s := simtest.New(b, simtest.WithoutResponseChecks(), simtest.WithFixtures(bigFixtures(b)))
+		c := s.Client("virtfusion", simtest.DefaultToken)
+		u := c.Do("POST", "/users", map[string]any{"name": "Bench", "email": "bench@example.com"}).Int("data", "id")
+		create := []byte(fmt.Sprintf(`{"packageId":1,"userId":%d,"hypervisorId":1}`, u))
+		build := []byte(`{"operatingSystemId":1,"name":"bench"}`)
+		for id := 1; id <= servers; id++ {
+			do(b, "POST", c.Base+"/servers", create, 201)
+			do(b, "POST", fmt.Sprintf("%s/servers/%d/build", c.Base, id), build, 200)
+		}
+		stop := profileTo(b, os.Getenv("PANELSIM_ADVANCE_PROFILE"))
+		b.StartTimer()
+		s.Advance(simtest.DefaultToken, 3600e9)
+		b.StopTimer()
+		stop()
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*servers*11), "ns/task")
+}
+
+// profileTo writes a CPU profile of what runs until the returned function is called to file,
+// when file is not empty; several calls append their numbered profiles (file.1, file.2, …).
+func profileTo(b *testing.B, file string) func() {
+	if file == "" {
+		return func() {}
+	}
+	profiles++
+	f, err := os.Create(fmt.Sprintf("%s.%d", file, profiles))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		b.Fatal(err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
+}
+
+var profiles int

@@ -116,7 +116,7 @@ func (s *Store) ExportWorld(id string, clock time.Time) (*WorldDoc, error) {
 			doc.TaskSequence = tasks.Sequence()
 			if err := tasks.ForEach(func(_, v []byte) error {
 				var t Task
-				if err := json.Unmarshal(v, &t); err != nil {
+				if err := decodeTask(v, &t); err != nil {
 					return fmt.Errorf("task: %w", err)
 				}
 				doc.Tasks = append(doc.Tasks, t)
@@ -469,7 +469,7 @@ func (s *Store) ImportWorld(id string, doc *WorldDoc) error {
 			return err
 		}
 		for _, t := range doc.Tasks {
-			raw, err := json.Marshal(t)
+			raw, err := encodeTask(&t)
 			if err != nil {
 				return err
 			}

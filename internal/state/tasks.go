@@ -40,7 +40,10 @@ func (t *Tx) Enqueue(provider, kind string, due time.Time, data any) (*Task, err
 		return nil, fmt.Errorf("task %s: encode: %w", kind, err)
 	}
 	task := &Task{ID: id, Provider: provider, Kind: kind, Due: due.UTC(), Created: t.Now.UTC(), Data: raw}
-	enc, _ := json.Marshal(task)
+	enc, err := encodeTask(task)
+	if err != nil {
+		return nil, fmt.Errorf("task %s: encode: %w", kind, err)
+	}
 	if err := b.Put(taskKey(task.Due, id), enc); err != nil {
 		return nil, err
 	}
@@ -60,7 +63,7 @@ func (t *Tx) NextTask() (*Task, error) {
 		return nil, nil
 	}
 	var task Task
-	if err := json.Unmarshal(v, &task); err != nil {
+	if err := decodeTask(v, &task); err != nil {
 		return nil, fmt.Errorf("task %x: %w", k, err)
 	}
 	return &task, nil
@@ -88,7 +91,7 @@ func (t *Tx) Tasks(fn func(*Task) error) error {
 	}
 	return b.ForEach(func(k, v []byte) error {
 		var task Task
-		if err := json.Unmarshal(v, &task); err != nil {
+		if err := decodeTask(v, &task); err != nil {
 			return err
 		}
 		return fn(&task)

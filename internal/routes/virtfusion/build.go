@@ -177,17 +177,10 @@ func (p *Provider) runBuild(tx *state.Tx, task *state.Task) error {
 	if kind == "server.vnc.disable" && s.VNCEnabled {
 		kind = "server.vnc.enable"
 	}
-	ac, err := p.newActionContext(tx, s, &q, t.Step, t.Image)
-	if err != nil {
+	if err := keepBuildInputs(tx, s, &q, t.Image); err != nil {
 		return err
 	}
-	stepData, err := p.buildActionData(tx, ac, kind)
-	if err != nil {
-		return err
-	}
-	if err := q.stepApart(tx, kind, stepData, (t.Step+1)*100/len(buildSteps)); err != nil {
-		return err
-	}
+	q.stepMade(tx.Now, kind, (t.Step+1)*100/len(buildSteps))
 	if !last {
 		t.Step++
 		if _, err := tx.Enqueue(Name, taskBuild, tx.Now.Add(p.buildStep()), t); err != nil {

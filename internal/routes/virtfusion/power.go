@@ -102,10 +102,11 @@ func (p *Provider) runPower(tx *state.Tx, task *state.Task) error {
 		s.Power, s.PoweredOn = powerStopped, nil
 	}
 	consumePending(s, &q, t.Action, now)
-	ac, err := p.newActionContext(tx, s, &q, len(q.PrimaryActions), "")
+	in, err := actionInputsOf(tx, s, "", false)
 	if err != nil {
 		return err
 	}
+	ac := &actionContext{in: in, q: &q, now: tx.Now, step: len(q.PrimaryActions)}
 	if err := q.stepApart(tx, "server."+t.Action, ac.powerActionData(t.Action), 100); err != nil {
 		return err
 	}

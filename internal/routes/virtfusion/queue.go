@@ -31,12 +31,14 @@ type QueueItem struct {
 }
 
 // QueueAction is one step a job has carried out. Data is kept encoded; the large data of a
-// build's actions lives apart (Apart, in collQueueData), so that the item, read and written
-// again at every step, stays small.
+// power action lives apart (Apart, in collQueueData), and that of a build's actions is made
+// when the item is read (Made, from the build's actionInputs), so that the item, read and
+// written again at every step, stays small.
 type QueueAction struct {
 	Type    string          `json:"type"`
 	Data    json.RawMessage `json:"data,omitempty"`
 	Apart   bool            `json:"apart,omitempty"`
+	Made    bool            `json:"made,omitempty"`
 	Created time.Time       `json:"created"`
 }
 
@@ -92,6 +94,27 @@ func (q *QueueItem) stepApart(tx *state.Tx, kind string, data any, progress int)
 	return nil
 }
 
+// stepMade records one action of a build, whose data is made from the build's inputs when
+// the item is read (see viewQueue).
+func (q *QueueItem) stepMade(now time.Time, kind string, progress int) {
+	q.PrimaryActions = append(q.PrimaryActions, QueueAction{Type: kind, Made: true, Created: now})
+	q.Progress, q.Updated = progress, now
+}
+
+// keepBuildInputs keeps what the build's actions report, once for the queue item (at its
+// first step, or at the first step run by a simulator that keeps them).
+func keepBuildInputs(tx *state.Tx, s *Server, q *QueueItem, image string) error {
+	c := tx.Coll(Name, collQueueInputs)
+	if c.Has(state.ID(uint64(q.ID))) {
+		return nil
+	}
+	in, err := actionInputsOf(tx, s, image, true)
+	if err != nil {
+		return err
+	}
+	return c.Put(state.ID(uint64(q.ID)), in)
+}
+
 // finish ends a job; errMsg marks it failed.
 func (q *QueueItem) finish(now time.Time, errMsg string) {
 	q.Finished, q.Updated = &now, now
@@ -138,7 +161,7 @@ type queueActionView struct {
 	Updated  string          `json:"updated"`
 }
 
-func viewQueue(tx *state.Tx, q *QueueItem) (queueView, error) {
+func (p *Provider) viewQueue(tx *state.Tx, q *QueueItem) (queueView, error) {
 	v := queueView{ID: q.ID, JobID: strconv.FormatInt(q.ID+700, 10), Job: q.Job, HypervisorID: q.HypervisorID, ServerID: q.ServerID,
 		Action: q.Action, Queue: "default", Started: fmtTimePtr(&q.Started, tsOffset), Updated: fmtTime(q.Updated, tsOffset),
 		Finished: fmtTimePtr(q.Finished, tsOffset), Failed: q.Failed, Progress: q.Progress, SubActions: []any{},
@@ -148,9 +171,23 @@ func viewQueue(tx *state.Tx, q *QueueItem) (queueView, error) {
 		t := "RuntimeException"
 		v.Errors.Exception.Type, v.Errors.Exception.Message, v.Errors.Exception.Stringable = &t, q.Error, true
 	}
+	var inputs *actionInputs
 	for i, a := range q.PrimaryActions {
 		ts := fmtTime(a.Created, tsOffset)
 		raw := a.Data
+		if a.Made {
+			if inputs == nil {
+				inputs = new(actionInputs)
+				if err := tx.Coll(Name, collQueueInputs).Get(state.ID(uint64(q.ID)), inputs); err != nil {
+					return v, fmt.Errorf("queue item %d: inputs of its actions: %w", q.ID, err)
+				}
+			}
+			made, err := json.Marshal(p.buildActionData(&actionContext{in: inputs, q: q, now: a.Created, step: i}, a.Type))
+			if err != nil {
+				return v, err
+			}
+			raw = made
+		}
 		if a.Apart {
 			stored := tx.Coll(Name, collQueueData).Raw(queueDataKey(q.ID, i))
 			if stored == nil {
@@ -174,7 +211,7 @@ func (p *Provider) getQueueItem(c echo.Context) error {
 			return err
 		}
 		var err error
-		out, err = viewQueue(tx, &q)
+		out, err = p.viewQueue(tx, &q)
 		return err
 	})
 	if err != nil {

@@ -23,22 +23,78 @@ const panelVersion = "7.0.0"
 
 const shellPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
-// actionContext is what the actions of one job know about their server.
-type actionContext struct {
-	s        *Server
-	h        Hypervisor
-	imageURL string // the template's cloud image ("" when the template names none)
-	q        *QueueItem
-	now      time.Time
-	step     int
+// actionInputs are the facts of a server, its hypervisor and its network that the actions of
+// a job report. A build keeps them once, when its first action runs (collQueueInputs), and
+// GET /queue/{id} makes each of its actions' data from them and the action's own time and
+// position: the same bytes as when the action ran, without writing them at every step.
+type actionInputs struct {
+	ServerID   int64   `json:"serverId"`
+	UUID       string  `json:"uuid"`
+	Name       string  `json:"name"`
+	Hostname   *string `json:"hostname,omitempty"`
+	Timezone   string  `json:"timezone"`
+	TemplateID int64   `json:"templateId"`
+	Storage    int     `json:"storage"`
+	CustomXML  bool    `json:"customXml,omitempty"`
+	VNCPort    int     `json:"vncPort"`
+	Tag        int64   `json:"tag"`
+	MAC        string  `json:"mac"`
+	// Image is the template's cloud image ("" when the template names none).
+	Image string `json:"image,omitempty"`
+	// The hypervisor's.
+	DataDir            string `json:"dataDir"`
+	HypervisorIP       string `json:"hypervisorIp"`
+	HypervisorTimezone string `json:"hypervisorTimezone"`
+	// The cloud-init drive's (builds only): addresses with their prefix, the first block's
+	// gateway and resolvers, the owner's chosen public keys.
+	Addresses []string `json:"addresses,omitempty"`
+	Gateway   string   `json:"gateway,omitempty"`
+	Resolvers []string `json:"resolvers,omitempty"`
+	Keys      []string `json:"keys,omitempty"`
 }
 
-func (p *Provider) newActionContext(tx *state.Tx, s *Server, q *QueueItem, step int, image string) (*actionContext, error) {
-	a := &actionContext{s: s, q: q, now: tx.Now, step: step, imageURL: image}
-	if err := peek(tx, collHypervisors, s.HypervisorID, &a.h, errHypervisorNotFound); err != nil { // only read
+// collQueueInputs holds the actionInputs of builds, keyed by queue item.
+const collQueueInputs = "queueInputs"
+
+// actionInputsOf reads the inputs of a job of server s; network adds what its cloud-init
+// drive needs.
+func actionInputsOf(tx *state.Tx, s *Server, image string, network bool) (*actionInputs, error) {
+	var h Hypervisor
+	if err := peek(tx, collHypervisors, s.HypervisorID, &h, errHypervisorNotFound); err != nil { // only read
 		return nil, err
 	}
-	return a, nil
+	in := &actionInputs{ServerID: s.ID, UUID: s.UUID, Name: s.Name, Hostname: s.Hostname, Timezone: s.Timezone,
+		TemplateID: s.OSTemplateID, Storage: s.Resources.Storage, CustomXML: s.CustomXML.anyEnabled(), VNCPort: s.VNCPort,
+		Tag: s.Tag, MAC: s.MAC, Image: image, DataDir: h.DataDir, HypervisorIP: h.IP, HypervisorTimezone: h.Timezone}
+	if !network {
+		return in, nil
+	}
+	for i, v4 := range s.IPv4 {
+		var b IPBlock
+		if err := peek(tx, collIPBlocks, v4.BlockID, &b, errIPBlockNotFound); err != nil {
+			return nil, err
+		}
+		if i == 0 {
+			in.Gateway, in.Resolvers = b.Gateway, nonEmpty(b.resolver(0), b.resolver(1))
+		}
+		in.Addresses = append(in.Addresses, fmt.Sprintf("%s/%d", v4.Address, maskBits(b.Netmask)))
+	}
+	for _, id := range s.SSHKeys {
+		var k SSHKey
+		if err := tx.Coll(Name, collSSHKeys).Peek(state.ID(uint64(id)), &k); err == nil {
+			in.Keys = append(in.Keys, k.Public)
+		}
+	}
+	return in, nil
+}
+
+// actionContext is what one action of a job knows: the job's inputs, the queue item, when it
+// runs and its position among the item's actions.
+type actionContext struct {
+	in   *actionInputs
+	q    *QueueItem
+	now  time.Time
+	step int
 }
 
 // pid is a process id for the n-th command of the action.
@@ -49,20 +105,20 @@ func (a *actionContext) started(n int) float64 {
 	return float64(a.now.UnixMicro())/1e6 + float64(n)*0.025
 }
 
-func (a *actionContext) serverDir() string { return a.h.DataDir + "/server/" + a.s.UUID }
+func (a *actionContext) serverDir() string { return a.in.DataDir + "/server/" + a.in.UUID }
 
-func (a *actionContext) diskPath() string { return a.h.DataDir + "/disk/" + a.s.UUID + "_1.img" }
+func (a *actionContext) diskPath() string { return a.in.DataDir + "/disk/" + a.in.UUID + "_1.img" }
 
 // image is the template's cloud image: where it comes from, where the hypervisor keeps it and
 // its size.
 func (a *actionContext) image() (url, local string, size int64) {
-	url = "https://images.panelsim.test/template-" + fmt.Sprint(a.s.OSTemplateID) + ".qcow2"
-	id := a.s.OSTemplateID
-	if a.imageURL != "" {
-		url = a.imageURL
+	url = "https://images.panelsim.test/template-" + fmt.Sprint(a.in.TemplateID) + ".qcow2"
+	id := a.in.TemplateID
+	if a.in.Image != "" {
+		url = a.in.Image
 	}
 	base := strings.TrimSuffix(strings.TrimSuffix(path.Base(url), ".img"), ".qcow2")
-	local = a.h.DataDir + "/os/template/" + base + ".qcow2"
+	local = a.in.DataDir + "/os/template/" + base + ".qcow2"
 	return url, local, 350_000_000 + id*41_943_040
 }
 
@@ -110,11 +166,11 @@ func (a *actionContext) convertProcess() []any {
 }
 
 func (a *actionContext) resizeProcess() []any {
-	return []any{"qemu-img", "resize", "-f", "qcow2", a.diskPath(), fmt.Sprintf("%dG", a.s.Resources.Storage)}
+	return []any{"qemu-img", "resize", "-f", "qcow2", a.diskPath(), fmt.Sprintf("%dG", a.in.Storage)}
 }
 
 // buildActionData is the data of one action of a build (buildSteps), ready to store.
-func (p *Provider) buildActionData(tx *state.Tx, a *actionContext, kind string) (any, error) {
+func (p *Provider) buildActionData(a *actionContext, kind string) any {
 	url, local, size := a.image()
 	unix := a.now.Unix()
 	switch kind {
@@ -125,14 +181,14 @@ func (p *Provider) buildActionData(tx *state.Tx, a *actionContext, kind string) 
 				"writeXMLConfiguration": false, "failOnCustomXML": false, "failOnPriorityXML": false, "failOnElevateXML": true},
 			"actions": map[string]any{"createDirStructure": map[string]any{"requested": true,
 				"output": "server directory structure set. No action required", "msg": nil, "success": true}},
-			"statusTree": map[string]any{"disasterRecoveryActive": false, "customXML": a.s.CustomXML.anyEnabled(),
+			"statusTree": map[string]any{"disasterRecoveryActive": false, "customXML": a.in.CustomXML,
 				"priorityXML": false, "elevateXML": false},
-		}, nil
+		}
 	case "server.config.dhcp":
-		return system([]any{}, []any{}, false), nil
+		return system([]any{}, []any{}, false)
 	case "server.os.template.exists":
 		// The hypervisor asks the image's server for its size before it downloads it.
-		f := p.Faker("image-host", a.s.OSTemplateID)
+		f := p.Faker("image-host", a.in.TemplateID)
 		total := 0.05 + float64(a.q.ID%20)/1000
 		return map[string]any{"success": false, "remote": map[string]any{
 			"info": map[string]any{
@@ -141,7 +197,7 @@ func (p *Provider) buildActionData(tx *state.Tx, a *actionContext, kind string) 
 				"connect_time": total / 2, "pretransfer_time": total * 3 / 4, "size_upload": 0, "size_download": 0,
 				"speed_download": 0, "speed_upload": 0, "download_content_length": size, "upload_content_length": 0,
 				"starttransfer_time": total, "redirect_time": 0, "redirect_url": "", "primary_ip": f.IPv4Address(),
-				"certinfo": []any{}, "primary_port": 443, "local_ip": a.h.IP, "local_port": 30000 + a.q.ID%30000,
+				"certinfo": []any{}, "primary_port": 443, "local_ip": a.in.HypervisorIP, "local_port": 30000 + a.q.ID%30000,
 				"http_version": 2, "protocol": 2, "ssl_verifyresult": 0, "scheme": "HTTPS",
 				"appconnect_time_us": int64(total * 3 / 4 * 1e6), "connect_time_us": int64(total / 2 * 1e6),
 				"namelookup_time_us": int64(total / 4 * 1e6), "pretransfer_time_us": int64(total * 3 / 4 * 1e6),
@@ -149,26 +205,26 @@ func (p *Provider) buildActionData(tx *state.Tx, a *actionContext, kind string) 
 				"effective_method": "HEAD",
 			},
 			"exitCode": 0, "error": nil, "completed": true,
-		}}, nil
+		}}
 	case "server.os.template.download":
 		return system([]any{}, []any{map[string]any{
 			"sourceUrl": url, "sourceDecompress": "", "destinationPath": local, "exitCode": nil, "pid": nil, "finished": false,
 			"error": nil, "errorOutput": nil, "success": 0, "updated": unix,
-		}}, true), nil
+		}}, true)
 	case "server.os.template.download.check":
 		remote := map[string]any{"sourceUrl": url, "sourceDecompress": "", "destinationPath": local, "exitCode": 0,
 			"pid": a.pid(0), "finished": true, "error": nil, "errorOutput": nil, "success": true, "updated": unix,
 			"decompressOutput": nil}
 		return map[string]any{"success": true, "filesize": size, "remote": phpJSON(orderedJSON(remote,
 			"sourceUrl", "sourceDecompress", "destinationPath", "exitCode", "pid", "finished", "error", "errorOutput",
-			"success", "updated", "decompressOutput"))}, nil
+			"success", "updated", "decompressOutput"))}
 	case "server.create.ci":
-		return p.cloudInitDocuments(tx, a)
+		return p.cloudInitDocuments(a)
 	case "server.disk.create.os":
 		dir := a.serverDir()
 		return system([]any{
-			map[string]any{"result": a.command(0, quoteArgs("virsh", "destroy", a.s.UUID), false, 180, 1, "",
-				"error: failed to get domain '"+a.s.UUID+"'")},
+			map[string]any{"result": a.command(0, quoteArgs("virsh", "destroy", a.in.UUID), false, 180, 1, "",
+				"error: failed to get domain '"+a.in.UUID+"'")},
 			shell(`qemu-img info '`+local+`' | grep -v grep | grep -w "file format:" | awk '{ print $3 }'`, 0, "qcow2"),
 			shell(quoteArgs("cloud-localds", dir+"/cloud-drive.img", "--network-config="+dir+"/network-config-v2.yaml",
 				dir+"/user-data.yaml", dir+"/meta-data.yaml"), 0, ""),
@@ -182,28 +238,28 @@ func (p *Provider) buildActionData(tx *state.Tx, a *actionContext, kind string) 
 				"success": false, "updated": unix,
 			}}},
 			"abort": false, "error": nil, "errorException": nil,
-		}, false), nil
+		}, false)
 	case "server.os.install.check":
-		return map[string]any{"success": true, "sourceFilesize": size, "destinationFilesize": size*3 + int64(a.s.Resources.Storage)<<20,
+		return map[string]any{"success": true, "sourceFilesize": size, "destinationFilesize": size*3 + int64(a.in.Storage)<<20,
 			"remote": map[string]any{
 				"sourcePath": local, "destinationPath": a.diskPath(), "convertProcess": a.convertProcess(),
 				"resizeProcess": a.resizeProcess(), "resizeProcessPid": a.pid(2), "convertProcessPid": a.pid(1), "finished": true,
 				"convertProcessOutput": "", "resizeProcessOutput": "Image resized.\n", "convertProcessExitCode": 0,
 				"resizeProcessExitCode": 0, "convertProcessError": nil, "resizeProcessError": nil, "error": nil,
 				"success": true, "updated": unix,
-			}}, nil
+			}}
 	case "server.vnc.disable", "server.vnc.enable":
 		rule, out := "deny", "Skipping adding existing rule\nSkipping adding existing rule (v6)"
 		if kind == "server.vnc.enable" {
 			rule, out = "allow", "Rule added\nRule added (v6)"
 		}
-		return system([]any{shell(quoteArgs("/usr/sbin/ufw", rule, fmt.Sprint(a.s.VNCPort)), 0, out)}, []any{}, false), nil
+		return system([]any{shell(quoteArgs("/usr/sbin/ufw", rule, fmt.Sprint(a.in.VNCPort)), 0, out)}, []any{}, false)
 	case "server.boot":
-		return a.bootData(true), nil
+		return a.bootData(true)
 	case "server.config.statistics":
-		return []any{}, nil
+		return []any{}
 	}
-	return map[string]any{"success": true}, nil
+	return map[string]any{"success": true}
 }
 
 // bootData is what booting the domain reports: the domain is looked up (absent), created from
@@ -211,16 +267,16 @@ func (p *Provider) buildActionData(tx *state.Tx, a *actionContext, kind string) 
 func (a *actionContext) bootData(cloudDrive bool) map[string]any {
 	dir := a.serverDir()
 	cmds := []any{
-		a.command(0, quoteArgs("virsh", "-q", "domstate", a.s.UUID), false, 60, 1, "", "error: failed to get domain '"+a.s.UUID+"'"),
+		a.command(0, quoteArgs("virsh", "-q", "domstate", a.in.UUID), false, 60, 1, "", "error: failed to get domain '"+a.in.UUID+"'"),
 		a.command(1, quoteArgs("virsh", "create", dir+"/server.xml"), true, 360, 0,
-			"Domain '"+a.s.UUID+"' created from "+dir+"/server.xml", ""),
+			"Domain '"+a.in.UUID+"' created from "+dir+"/server.xml", ""),
 	}
 	if cloudDrive {
-		cmds = append(cmds, map[string]any{"result": a.command(2, quoteArgs("virsh", "attach-disk", a.s.UUID, dir+"/cloud-drive.img",
+		cmds = append(cmds, map[string]any{"result": a.command(2, quoteArgs("virsh", "attach-disk", a.in.UUID, dir+"/cloud-drive.img",
 			"sdx", "--mode", "readonly"), true, 60, 0, "Disk attached successfully", "")})
 	}
-	filter := fmt.Sprintf("%s/networkFilter-%d.xml", dir, a.s.Tag)
-	sum := fmt.Sprintf("%040x", uint64(a.s.Tag)*2654435761+uint64(a.s.ID))
+	filter := fmt.Sprintf("%s/networkFilter-%d.xml", dir, a.in.Tag)
+	sum := fmt.Sprintf("%040x", uint64(a.in.Tag)*2654435761+uint64(a.in.ServerID))
 	return system(cmds, []any{[]any{map[string]any{
 		"filter_list": nil, "filter_apply": nil, "filter_apply_success": true, "filter_apply_error": false,
 		"filter_apply_error_trace": false, "filter_apply_cli": nil, "filter_apply_code": nil,
@@ -236,65 +292,46 @@ func (a *actionContext) powerActionData(action string) map[string]any {
 	case "boot":
 		return a.bootData(false)
 	case "restart":
-		return system([]any{a.command(0, quoteArgs("virsh", "reboot", a.s.UUID), true, 60, 0,
-			"Domain '"+a.s.UUID+"' is being rebooted", "")}, []any{}, true)
+		return system([]any{a.command(0, quoteArgs("virsh", "reboot", a.in.UUID), true, 60, 0,
+			"Domain '"+a.in.UUID+"' is being rebooted", "")}, []any{}, true)
 	case "shutdown":
-		return system([]any{a.command(0, quoteArgs("virsh", "shutdown", a.s.UUID), true, 60, 0,
-			"Domain '"+a.s.UUID+"' is being shutdown", "")}, []any{}, true)
+		return system([]any{a.command(0, quoteArgs("virsh", "shutdown", a.in.UUID), true, 60, 0,
+			"Domain '"+a.in.UUID+"' is being shutdown", "")}, []any{}, true)
 	default: // poweroff
-		return system([]any{a.command(0, quoteArgs("virsh", "destroy", a.s.UUID), true, 60, 0,
-			"Domain '"+a.s.UUID+"' destroyed", "")}, []any{}, true)
+		return system([]any{a.command(0, quoteArgs("virsh", "destroy", a.in.UUID), true, 60, 0,
+			"Domain '"+a.in.UUID+"' destroyed", "")}, []any{}, true)
 	}
 }
 
 // cloudInitDocuments are the network, user and meta documents of the server's cloud-init
 // drive: its addresses, its owner's chosen SSH keys (or the root password), the commands of
 // the cloud-init configuration.
-func (p *Provider) cloudInitDocuments(tx *state.Tx, a *actionContext) (any, error) {
-	s := a.s
-	var addrs, resolvers []string
-	var gateway string
-	for i, v4 := range s.IPv4 {
-		var b IPBlock
-		if err := get(tx, collIPBlocks, v4.BlockID, &b, errIPBlockNotFound); err != nil {
-			return nil, err
-		}
-		if i == 0 {
-			gateway, resolvers = b.Gateway, nonEmpty(b.resolver(0), b.resolver(1))
-		}
-		addrs = append(addrs, fmt.Sprintf("%s/%d", v4.Address, maskBits(b.Netmask)))
-	}
-	eth := map[string]any{"match": map[string]any{"macaddress": strings.ToLower(s.MAC)}, "addresses": nonNil(addrs),
-		"gateway4": gateway, "nameservers": map[string]any{"addresses": nonNil(resolvers)},
-		"routes": []any{map[string]any{"to": gateway, "via": "0.0.0.0", "scope": "link"}}}
-	var keys []string
-	for _, id := range s.SSHKeys {
-		var k SSHKey
-		if err := tx.Coll(Name, collSSHKeys).Get(state.ID(uint64(id)), &k); err == nil {
-			keys = append(keys, k.Public)
-		}
-	}
-	root := map[string]any{"name": "root", "ssh-authorized-keys": nonNil(keys), "hashed_passwd": "", "lock_passwd": true}
-	if len(keys) == 0 {
+func (p *Provider) cloudInitDocuments(a *actionContext) any {
+	in := a.in
+	eth := map[string]any{"match": map[string]any{"macaddress": strings.ToLower(in.MAC)}, "addresses": nonNil(in.Addresses),
+		"gateway4": in.Gateway, "nameservers": map[string]any{"addresses": nonNil(in.Resolvers)},
+		"routes": []any{map[string]any{"to": in.Gateway, "via": "0.0.0.0", "scope": "link"}}}
+	root := map[string]any{"name": "root", "ssh-authorized-keys": nonNil(in.Keys), "hashed_passwd": "", "lock_passwd": true}
+	if len(in.Keys) == 0 {
 		// No key: root logs in with the build's password, of which cloud-init gets a hash.
 		f := p.Faker("root-hash", a.q.ID)
 		root["hashed_passwd"] = "$6$" + f.LetterN(16) + "$" + f.Password(true, true, true, false, false, 86)
 		root["lock_passwd"] = false
 	}
-	host := s.Name
-	if s.Hostname != nil && *s.Hostname != "" {
-		host = *s.Hostname
+	host := in.Name
+	if in.Hostname != nil && *in.Hostname != "" {
+		host = *in.Hostname
 	}
-	timezone := s.Timezone
+	timezone := in.Timezone
 	if timezone == "" || timezone == "_default" {
-		timezone = a.h.Timezone
+		timezone = in.HypervisorTimezone
 	}
 	return map[string]any{
 		"network": map[string]any{"version": 2, "ethernets": map[string]any{"eth0": eth}},
-		"user": map[string]any{"timezone": timezone, "ssh_pwauth": len(keys) == 0, "users": []any{root},
+		"user": map[string]any{"timezone": timezone, "ssh_pwauth": len(in.Keys) == 0, "users": []any{root},
 			"runcmd": cloudInitCommands},
-		"meta": map[string]any{"instance-id": s.UUID, "local-hostname": strings.ToLower(strings.ReplaceAll(host, " ", "-"))},
-	}, nil
+		"meta": map[string]any{"instance-id": in.UUID, "local-hostname": strings.ToLower(strings.ReplaceAll(host, " ", "-"))},
+	}
 }
 
 // cloudInitCommands are the commands every build runs once the guest is up (the cloud-init

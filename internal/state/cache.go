@@ -23,8 +23,56 @@ type decoded struct {
 	val reflect.Value // the decoded T
 }
 
+// A Cloner is a record that makes a deep copy of itself (a pointer to a new value of its
+// type). Such records are kept decoded for writable transactions too: Put keeps a copy of
+// what it stored, and Get in a writable transaction hands out a copy of that, so that a record
+// changed at every step of a job (a queue item) is not decoded again each time.
+type Cloner interface {
+	CloneRecord() any
+}
+
 func newDecodeCache(max int) *decodeCache {
 	return &decodeCache{m: make(map[string]*decoded), max: max}
+}
+
+// getCopy decodes raw into v (a pointer to a Cloner) for a caller that may change it: a copy
+// of the cached value when the cache holds the same bytes, else decoded afresh (and not kept:
+// the caller's Put will keep what it stores).
+func (c *decodeCache) getCopy(key string, raw []byte, v Cloner) error {
+	rv := reflect.ValueOf(v)
+	c.mu.RLock()
+	e := c.m[key]
+	c.mu.RUnlock()
+	if e != nil && e.typ == rv.Type() && bytes.Equal(e.raw, raw) {
+		rv.Elem().Set(reflect.ValueOf(e.val.Addr().Interface().(Cloner).CloneRecord()).Elem())
+		return nil
+	}
+	return json.Unmarshal(raw, v)
+}
+
+// keep caches v (a pointer to a Cloner) as the decoded value of raw, as a copy; raw must not
+// change afterwards.
+func (c *decodeCache) keep(key string, raw []byte, v Cloner) {
+	own := reflect.ValueOf(v.CloneRecord())
+	c.add(key, &decoded{raw: raw, typ: reflect.TypeOf(v), val: own.Elem()})
+}
+
+// add caches e at key, making room when the cache is full.
+func (c *decodeCache) add(key string, e *decoded) {
+	c.mu.Lock()
+	if len(c.m) >= c.max {
+		// Full: drop a sixteenth, taken at random (map order), so that records read across
+		// many worlds keep most of what they share instead of starting over.
+		drop := c.max / 16
+		for k := range c.m {
+			if drop--; drop < 0 {
+				break
+			}
+			delete(c.m, k)
+		}
+	}
+	c.m[key] = e
+	c.mu.Unlock()
 }
 
 // get decodes raw into v (a pointer), from the cache when it holds the same bytes. The value
@@ -49,19 +97,6 @@ func (c *decodeCache) get(key string, raw []byte, v any) error {
 		return err
 	}
 	rv.Elem().Set(own.Elem())
-	c.mu.Lock()
-	if len(c.m) >= c.max {
-		// Full: drop a sixteenth, taken at random (map order), so that records read across
-		// many worlds keep most of what they share instead of starting over.
-		drop := c.max / 16
-		for k := range c.m {
-			if drop--; drop < 0 {
-				break
-			}
-			delete(c.m, k)
-		}
-	}
-	c.m[key] = &decoded{raw: bytes.Clone(raw), typ: rv.Type(), val: own.Elem()}
-	c.mu.Unlock()
+	c.add(key, &decoded{raw: bytes.Clone(raw), typ: rv.Type(), val: own.Elem()})
 	return nil
 }

@@ -106,11 +106,18 @@ func (c *Coll) Get(key []byte, v any) error {
 	if raw == nil {
 		return fmt.Errorf("%s: %w", c.name, ErrNotFound)
 	}
-	if c.tx.cache != nil && !c.tx.btx.Writable() {
-		return c.tx.cache.get(c.tx.World+"\x00"+c.name+"\x00"+string(key), raw, v)
+	if c.tx.cache != nil {
+		if !c.tx.btx.Writable() {
+			return c.tx.cache.get(c.cacheKey(key), raw, v)
+		}
+		if cl, ok := v.(Cloner); ok {
+			return c.tx.cache.getCopy(c.cacheKey(key), raw, cl)
+		}
 	}
 	return json.Unmarshal(raw, v)
 }
+
+func (c *Coll) cacheKey(key []byte) string { return c.tx.World + "\x00" + c.name + "\x00" + string(key) }
 
 // Peek is Get for a record the caller only reads, in any transaction: the value may share
 // slices and maps with other readers' values, and must not be changed in place (load a record
@@ -121,7 +128,7 @@ func (c *Coll) Peek(key []byte, v any) error {
 		return fmt.Errorf("%s: %w", c.name, ErrNotFound)
 	}
 	if c.tx.cache != nil {
-		return c.tx.cache.get(c.tx.World+"\x00"+c.name+"\x00"+string(key), raw, v)
+		return c.tx.cache.get(c.cacheKey(key), raw, v)
 	}
 	return json.Unmarshal(raw, v)
 }
@@ -147,7 +154,15 @@ func (c *Coll) Put(key []byte, v any) error {
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", c.name, err)
 	}
-	return c.PutRaw(key, raw)
+	if err := c.PutRaw(key, raw); err != nil {
+		return err
+	}
+	if cl, ok := v.(Cloner); ok && c.tx.cache != nil {
+		// Kept even if the transaction rolls back: an entry serves only the very bytes it
+		// was made from.
+		c.tx.cache.keep(c.cacheKey(key), raw, cl)
+	}
+	return nil
 }
 
 // PutRaw stores JSON already encoded at key.

@@ -66,6 +66,25 @@ func newQueueItem(tx *state.Tx, s *Server, job, action string) (*QueueItem, erro
 	return q, saveQueue(tx, q)
 }
 
+// CloneRecord copies the item (state.Cloner): the item is read and saved at every step of
+// its job, and the store keeps it decoded between steps.
+func (q *QueueItem) CloneRecord() any {
+	c := *q
+	if q.PrimaryActions != nil { // [] and null stay what they were
+		c.PrimaryActions = make([]QueueAction, len(q.PrimaryActions), len(q.PrimaryActions)+1)
+		copy(c.PrimaryActions, q.PrimaryActions) // their Data is never changed in place
+	}
+	if q.Finished != nil {
+		f := *q.Finished
+		c.Finished = &f
+	}
+	if q.Error != nil {
+		e := *q.Error
+		c.Error = &e
+	}
+	return &c
+}
+
 func saveQueue(tx *state.Tx, q *QueueItem) error {
 	return tx.Coll(Name, collQueue).Put(state.ID(uint64(q.ID)), q)
 }

@@ -1,0 +1,39 @@
+package virtfusion
+
+import (
+	"bytes"
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// A queue item's copy encodes as the item does ([] stays [], null stays null) and shares
+// nothing the steps of a job change.
+func TestQueueItemCloneRecord(t *testing.T) {
+	now := time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)
+	msg := "OS disk"
+	for _, q := range []*QueueItem{
+		{ID: 1, Job: `App\Jobs\Server\KVM\Build`, Started: now, Updated: now, PrimaryActions: []QueueAction{}},
+		{ID: 2, Started: now, Updated: now},
+		{ID: 3, Started: now, Updated: now, Finished: &now, Failed: true, Error: &msg,
+			PrimaryActions: []QueueAction{{Type: "server.boot", Made: true, Created: now}, {Type: "x", Data: json.RawMessage(`{"a":1}`), Created: now}}},
+	} {
+		want, _ := json.Marshal(q)
+		c := q.CloneRecord().(*QueueItem)
+		got, _ := json.Marshal(c)
+		if !bytes.Equal(got, want) {
+			t.Fatalf("copy encodes as\n%s\nitem as\n%s", got, want)
+		}
+		if c.Finished != nil {
+			*c.Finished, *c.Error = now.Add(time.Hour), "changed"
+		}
+		if len(c.PrimaryActions) > 0 {
+			c.PrimaryActions[0].Type = "changed"
+		}
+		c.step(now.Add(time.Second), "server.pending.action", map[string]any{"success": true}, 50)
+		c.finish(now.Add(time.Minute), "failed")
+		if again, _ := json.Marshal(q); !bytes.Equal(again, want) {
+			t.Fatalf("changing the copy changed the item:\n%s\nwas\n%s", again, want)
+		}
+	}
+}

@@ -1,0 +1,91 @@
+package state
+
+import (
+	"errors"
+	"testing"
+)
+
+// job is a record that clones itself: the store keeps it decoded for writers too.
+type job struct {
+	Steps []string `json:"steps"`
+	Note  *string  `json:"note"`
+}
+
+func (j *job) CloneRecord() any {
+	c := *j
+	c.Steps = append([]string(nil), j.Steps...)
+	if j.Note != nil {
+		n := *j.Note
+		c.Note = &n
+	}
+	return &c
+}
+
+// A writer gets its own copy of a kept record: what it changes is neither seen by the next
+// writer nor by readers until it is saved, and a rolled-back save is never served.
+func TestClonerRecordsAreCopiesForWriters(t *testing.T) {
+	s, _ := openTest(t)
+	w := newWorld(t, s, "t")
+	key := ID(1)
+	mustUpdate := func(fn func(tx *Tx) error) {
+		t.Helper()
+		if err := s.Update(w, fn); err != nil {
+			t.Fatal(err)
+		}
+	}
+	note := "first"
+	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Put(key, &job{Steps: []string{"a"}, Note: &note}) })
+	note = "changed after the put" // the kept copy is not the caller's value
+
+	var changed error
+	mustUpdate(func(tx *Tx) error {
+		var j job
+		if err := tx.Coll("p", "jobs").Get(key, &j); err != nil {
+			return err
+		}
+		if len(j.Steps) != 1 || *j.Note != "first" {
+			changed = errors.New("the first writer read " + *j.Note)
+		}
+		j.Steps[0], *j.Note = "changed in place", "changed in place"
+		j.Steps = append(j.Steps, "b")
+		return nil // not saved
+	})
+	if changed != nil {
+		t.Fatal(changed)
+	}
+	var seen job
+	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Get(key, &seen) })
+	if len(seen.Steps) != 1 || seen.Steps[0] != "a" || *seen.Note != "first" {
+		t.Fatalf("a change not saved leaked into the kept record: %+v %q", seen, *seen.Note)
+	}
+
+	// A save that rolls back is never read back.
+	s.Update(w, func(tx *Tx) error {
+		if err := tx.Coll("p", "jobs").Put(key, &job{Steps: []string{"rolled back"}}); err != nil {
+			return err
+		}
+		return errors.New("roll back")
+	})
+	var after job
+	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Get(key, &after) })
+	if len(after.Steps) != 1 || after.Steps[0] != "a" {
+		t.Fatalf("read %+v after a rolled-back save", after)
+	}
+	if err := s.View(w, func(tx *Tx) error { return tx.Coll("p", "jobs").Get(key, &after) }); err != nil || after.Steps[0] != "a" {
+		t.Fatalf("a reader read %+v (%v) after a rolled-back save", after, err)
+	}
+
+	// Saved, the change is what the next writer and readers get.
+	mustUpdate(func(tx *Tx) error {
+		var j job
+		if err := tx.Coll("p", "jobs").Get(key, &j); err != nil {
+			return err
+		}
+		j.Steps = append(j.Steps, "b")
+		return tx.Coll("p", "jobs").Put(key, &j)
+	})
+	var last job
+	if err := s.View(w, func(tx *Tx) error { return tx.Coll("p", "jobs").Get(key, &last) }); err != nil || len(last.Steps) != 2 {
+		t.Fatalf("after a save: %+v (%v)", last, err)
+	}
+}

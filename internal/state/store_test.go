@@ -218,6 +218,47 @@ func TestTasksComeOutInDueOrder(t *testing.T) {
 	}
 }
 
+// In one transaction, as an advance runs a batch: thousands of tasks taken from the front and
+// deleted (their pages emptied until the commit), new ones enqueued later, and one enqueued
+// before the last task found, which comes out next.
+func TestTasksInOneTransaction(t *testing.T) {
+	s, _ := openTest(t)
+	w := newWorld(t, s, "t")
+	base := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	var order []string
+	err := s.Update(w, func(tx *Tx) error {
+		for i := 0; i < 3000; i++ {
+			if _, err := tx.Enqueue("p", "a", base.Add(time.Duration(i)*time.Second), nil); err != nil {
+				return err
+			}
+		}
+		for n := 0; ; n++ {
+			task, err := tx.NextTask()
+			if err != nil || task == nil {
+				return err
+			}
+			if err := tx.DeleteTask(task); err != nil {
+				return err
+			}
+			if task.Kind != "a" {
+				order = append(order, task.Kind)
+			}
+			switch {
+			case n == 2500:
+				_, err = tx.Enqueue("p", "later", task.Due.Add(time.Hour), nil)
+			case n == 2600:
+				_, err = tx.Enqueue("p", "earlier", task.Due.Add(-time.Hour), nil)
+			}
+			if err != nil {
+				return err
+			}
+		}
+	})
+	if err != nil || fmt.Sprint(order) != "[earlier later]" {
+		t.Fatalf("order %v (%v)", order, err)
+	}
+}
+
 func TestSnapshotCopiesEverything(t *testing.T) {
 	s, _ := openTest(t)
 	w := newWorld(t, s, "t")

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"time"
+
+	"github.com/panelsim/panelsim/internal/jsonw"
 )
 
 // A task is read and written once for every step of every build, so an advance over thousands
@@ -14,32 +16,26 @@ import (
 
 // encodeTask is json.Marshal(t).
 func encodeTask(t *Task) ([]byte, error) {
-	if !plainJSONString(t.Provider) || !plainJSONString(t.Kind) || !plainYear(t.Due) || !plainYear(t.Created) {
+	if !jsonw.Plain(t.Provider) || !jsonw.Plain(t.Kind) || !plainYear(t.Due) || !plainYear(t.Created) {
 		return json.Marshal(t)
 	}
 	b := make([]byte, 0, 96+len(t.Provider)+len(t.Kind)+len(t.Data))
 	b = append(b, `{"id":`...)
 	b = strconv.AppendUint(b, t.ID, 10)
-	b = append(b, `,"provider":"`...)
-	b = append(b, t.Provider...)
-	b = append(b, `","kind":"`...)
-	b = append(b, t.Kind...)
-	b = append(b, `","due":"`...)
-	b = t.Due.AppendFormat(b, time.RFC3339Nano)
-	b = append(b, `","created":"`...)
-	b = t.Created.AppendFormat(b, time.RFC3339Nano)
-	b = append(b, '"')
+	b = append(b, `,"provider":`...)
+	b = jsonw.String(b, t.Provider)
+	b = append(b, `,"kind":`...)
+	b = jsonw.String(b, t.Kind)
+	b = append(b, `,"due":`...)
+	b, _ = jsonw.Time(b, t.Due)
+	b = append(b, `,"created":`...)
+	b, _ = jsonw.Time(b, t.Created)
 	if len(t.Data) > 0 {
-		if !json.Valid(t.Data) {
+		var err error
+		b = append(b, `,"data":`...)
+		if b, err = jsonw.Raw(b, t.Data); err != nil {
 			return json.Marshal(t) // the error encoding/json gives
 		}
-		// Data comes from json.Marshal, compact and escaped as encoding/json leaves it; a
-		// RawMessage from elsewhere is compacted by encoding/json.
-		if !compactJSON(t.Data) {
-			return json.Marshal(t)
-		}
-		b = append(b, `,"data":`...)
-		b = append(b, t.Data...)
 	}
 	return append(b, '}'), nil
 }
@@ -85,7 +81,7 @@ func fastDecodeTask(v []byte, t *Task) bool {
 			return false
 		}
 		raw := r.b[:len(r.b)-1]
-		if isSpace(raw[0]) || isSpace(raw[len(raw)-1]) || !json.Valid(raw) {
+		if jsonw.Space(raw[0]) || jsonw.Space(raw[len(raw)-1]) || !json.Valid(raw) {
 			return false
 		}
 		data = append(json.RawMessage(nil), raw...)
@@ -131,7 +127,7 @@ func (r *taskReader) str() (string, bool) {
 		if c == '"' {
 			s := string(r.b[:i])
 			r.b = r.b[i+1:]
-			return s, plainJSONString(s)
+			return s, jsonw.Plain(s)
 		}
 		if c == '\\' || c < 0x20 {
 			return "", false
@@ -153,50 +149,9 @@ func (r *taskReader) time() (time.Time, bool) {
 	return t, true
 }
 
-// plainJSONString reports whether encoding/json writes s as it is between quotes: printable
-// ASCII without the characters it escapes.
-func plainJSONString(s string) bool {
-	for i := 0; i < len(s); i++ {
-		switch c := s[i]; {
-		case c < 0x20 || c > 0x7e, c == '"', c == '\\', c == '<', c == '>', c == '&':
-			return false
-		}
-	}
-	return true
-}
-
-// plainYear reports whether t is a time encoding/json encodes (years 0 to 9999) in UTC, which
-// is how tasks keep their times.
+// plainYear reports whether t is a time the codec reads back as it wrote it: in UTC, which is
+// how tasks keep their times, and within the years encoding/json writes.
 func plainYear(t time.Time) bool {
 	y := t.Year()
 	return y >= 0 && y <= 9999 && t.Location() == time.UTC
 }
-
-// compactJSON reports whether raw (valid JSON) holds no white space outside strings and none
-// of the characters encoding/json escapes inside them, that is whether encoding/json would
-// write it unchanged.
-func compactJSON(raw []byte) bool {
-	in := false
-	for i := 0; i < len(raw); i++ {
-		c := raw[i]
-		if in {
-			switch {
-			case c == '\\':
-				i++
-			case c == '"':
-				in = false
-			case c == '<', c == '>', c == '&', c >= 0x80:
-				return false
-			}
-			continue
-		}
-		if c == '"' {
-			in = true
-		} else if isSpace(c) {
-			return false
-		}
-	}
-	return true
-}
-
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }

@@ -6,6 +6,8 @@ import (
 	"reflect"
 	"testing"
 	"time"
+
+	"github.com/panelsim/panelsim/internal/jsonw"
 )
 
 // The task codec must write exactly what encoding/json writes and read back exactly what it
@@ -28,7 +30,7 @@ func checkTaskCodec(t *testing.T, task Task) {
 		t.Fatalf("decode %s: %v", got, err)
 	}
 	var direct Task
-	if fastDecodeTask(got, &direct) != (plainJSONString(task.Provider) && plainJSONString(task.Kind) && plainYear(task.Due) && plainYear(task.Created)) {
+	if fastDecodeTask(got, &direct) != (jsonw.Plain(task.Provider) && jsonw.Plain(task.Kind) && plainYear(task.Due) && plainYear(task.Created)) {
 		t.Errorf("decode %s: the codec's own bytes not read directly, or others read directly", got)
 	}
 	if err := json.Unmarshal(got, &slow); err != nil {

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -44,8 +45,12 @@ func (t *Tx) Enqueue(provider, kind string, due time.Time, data any) (*Task, err
 	if err != nil {
 		return nil, fmt.Errorf("task %s: encode: %w", kind, err)
 	}
-	if err := b.Put(taskKey(task.Due, id), enc); err != nil {
+	key := taskKey(task.Due, id)
+	if err := b.Put(key, enc); err != nil {
 		return nil, err
+	}
+	if t.taskFloor != nil && bytes.Compare(key, t.taskFloor) < 0 {
+		t.taskFloor = nil // due before the task NextTask found: look from the start again
 	}
 	t.enqueued = append(t.enqueued, task.Due)
 	t.taskDelta++
@@ -58,10 +63,20 @@ func (t *Tx) NextTask() (*Task, error) {
 	if b == nil {
 		return nil, nil
 	}
-	k, v := b.Cursor().First()
+	// Tasks run in a batch are deleted from the front of the bucket; bbolt keeps their
+	// emptied pages until the commit, and First would walk all of them each time. Nothing
+	// sorts before the task found last (Enqueue forgets it otherwise), so look from there.
+	c := b.Cursor()
+	var k, v []byte
+	if t.taskFloor != nil {
+		k, v = c.Seek(t.taskFloor)
+	} else {
+		k, v = c.First()
+	}
 	if k == nil {
 		return nil, nil
 	}
+	t.taskFloor = append(t.taskFloor[:0], k...)
 	var task Task
 	if err := decodeTask(v, &task); err != nil {
 		return nil, fmt.Errorf("task %x: %w", k, err)

@@ -23,6 +23,8 @@ type Tx struct {
 	enqueued []time.Time
 	// taskDelta is how many tasks the transaction added, less those it removed.
 	taskDelta int64
+	// taskFloor is the key of the task NextTask found last: no task sorts before it.
+	taskFloor []byte
 }
 
 func newTx(btx *bolt.Tx, world string) (*Tx, error) {
@@ -144,13 +146,25 @@ func (c *Coll) Raw(key []byte) []byte {
 // Has reports whether a record exists at key.
 func (c *Coll) Has(key []byte) bool { return c.Raw(key) != nil }
 
+// An Encoder is a record that writes its own JSON: exactly what encoding/json writes for it,
+// without reflection (see package jsonw), for records written at every step of a job.
+type Encoder interface {
+	AppendJSON(b []byte) ([]byte, error)
+}
+
 // Put stores v as JSON at key (json.RawMessage as it is: encoding/json would check and
 // compact it again).
 func (c *Coll) Put(key []byte, v any) error {
 	if raw, ok := v.(json.RawMessage); ok {
 		return c.PutRaw(key, raw)
 	}
-	raw, err := json.Marshal(v)
+	var raw []byte
+	var err error
+	if e, ok := v.(Encoder); ok {
+		raw, err = e.AppendJSON(nil)
+	} else {
+		raw, err = json.Marshal(v)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", c.name, err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/panelsim/panelsim/internal/jsonw"
 	"github.com/panelsim/panelsim/internal/provider"
 	"github.com/panelsim/panelsim/internal/state"
 )
@@ -83,6 +84,78 @@ func (q *QueueItem) CloneRecord() any {
 		c.Error = &e
 	}
 	return &c
+}
+
+// AppendJSON writes the item as encoding/json does (state.Encoder): it is saved at every step
+// of its job.
+func (q *QueueItem) AppendJSON(b []byte) ([]byte, error) {
+	var err error
+	b = append(b, `{"id":`...)
+	b = jsonw.Int(b, q.ID)
+	b = append(b, `,"job":`...)
+	b = jsonw.String(b, q.Job)
+	b = append(b, `,"hypervisorId":`...)
+	b = jsonw.Int(b, q.HypervisorID)
+	b = append(b, `,"serverId":`...)
+	b = jsonw.Int(b, q.ServerID)
+	b = append(b, `,"action":`...)
+	b = jsonw.String(b, q.Action)
+	b = append(b, `,"started":`...)
+	if b, err = jsonw.Time(b, q.Started); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"updated":`...)
+	if b, err = jsonw.Time(b, q.Updated); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"finished":`...)
+	if q.Finished == nil {
+		b = append(b, "null"...)
+	} else if b, err = jsonw.Time(b, *q.Finished); err != nil {
+		return nil, err
+	}
+	b = append(b, `,"failed":`...)
+	b = jsonw.Bool(b, q.Failed)
+	b = append(b, `,"progress":`...)
+	b = jsonw.Int(b, int64(q.Progress))
+	b = append(b, `,"error":`...)
+	if q.Error == nil {
+		b = append(b, "null"...)
+	} else {
+		b = jsonw.String(b, *q.Error)
+	}
+	b = append(b, `,"primaryActions":`...)
+	if q.PrimaryActions == nil {
+		b = append(b, "null"...)
+	} else {
+		b = append(b, '[')
+		for i, a := range q.PrimaryActions {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, `{"type":`...)
+			b = jsonw.String(b, a.Type)
+			if len(a.Data) > 0 {
+				b = append(b, `,"data":`...)
+				if b, err = jsonw.Raw(b, a.Data); err != nil {
+					return nil, err
+				}
+			}
+			if a.Apart {
+				b = append(b, `,"apart":true`...)
+			}
+			if a.Made {
+				b = append(b, `,"made":true`...)
+			}
+			b = append(b, `,"created":`...)
+			if b, err = jsonw.Time(b, a.Created); err != nil {
+				return nil, err
+			}
+			b = append(b, '}')
+		}
+		b = append(b, ']')
+	}
+	return append(b, '}'), nil
 }
 
 func saveQueue(tx *state.Tx, q *QueueItem) error {

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// A queue item's copy encodes as the item does ([] stays [], null stays null) and shares
+// A queue item writes itself as encoding/json does, and its copy encodes as the item does ([] stays [], null stays null) and shares
 // nothing the steps of a job change.
 func TestQueueItemCloneRecord(t *testing.T) {
 	now := time.Date(2025, 1, 20, 12, 0, 0, 0, time.UTC)
@@ -17,8 +17,14 @@ func TestQueueItemCloneRecord(t *testing.T) {
 		{ID: 2, Started: now, Updated: now},
 		{ID: 3, Started: now, Updated: now, Finished: &now, Failed: true, Error: &msg,
 			PrimaryActions: []QueueAction{{Type: "server.boot", Made: true, Created: now}, {Type: "x", Data: json.RawMessage(`{"a":1}`), Created: now}}},
+		{ID: 4, Action: "<power & more>", Started: now.In(time.FixedZone("CET", 3600)), Updated: now.Add(time.Nanosecond), Error: &msg,
+			PrimaryActions: []QueueAction{{Type: "server.restart", Apart: true, Created: now}, {Type: "é", Data: json.RawMessage(`{ "a": "é<" }`), Created: now}}},
 	} {
 		want, _ := json.Marshal(q)
+		own, err := q.AppendJSON(nil)
+		if err != nil || !bytes.Equal(own, want) {
+			t.Fatalf("AppendJSON wrote\n%s (%v)\nencoding/json\n%s", own, err, want)
+		}
 		c := q.CloneRecord().(*QueueItem)
 		got, _ := json.Marshal(c)
 		if !bytes.Equal(got, want) {

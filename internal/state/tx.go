@@ -25,6 +25,8 @@ type Tx struct {
 	taskDelta int64
 	// taskFloor is the key of the task NextTask found last: no task sorts before it.
 	taskFloor []byte
+	// buckets are the collections' buckets opened so far, by provider/name.
+	buckets map[string]*bolt.Bucket
 }
 
 func newTx(btx *bolt.Tx, world string) (*Tx, error) {
@@ -65,6 +67,24 @@ func Key(s string) []byte { return []byte(s) }
 // bucket returns provider/name, creating both in a writable transaction; it is nil when it
 // does not exist in a read-only one.
 func (t *Tx) bucket(provider, name string) *bolt.Bucket {
+	key := provider + "/" + name
+	if b, ok := t.buckets[key]; ok {
+		return b
+	}
+	b := t.openBucket(provider, name)
+	if b != nil {
+		// Kept for the transaction: a request reads and writes its collections many times,
+		// and finding a nested bucket walks two levels of the tree. Collections' buckets are
+		// never deleted inside a transaction.
+		if t.buckets == nil {
+			t.buckets = make(map[string]*bolt.Bucket, 8)
+		}
+		t.buckets[key] = b
+	}
+	return b
+}
+
+func (t *Tx) openBucket(provider, name string) *bolt.Bucket {
 	if t.btx.Writable() {
 		p, err := t.world.CreateBucketIfNotExists([]byte(provider))
 		if err != nil {
@@ -83,6 +103,21 @@ func (t *Tx) bucket(provider, name string) *bolt.Bucket {
 	return p.Bucket([]byte(name))
 }
 
+// providerBucket is a provider's bucket (which keeps its collections' counts), once it exists.
+func (t *Tx) providerBucket(provider string) *bolt.Bucket {
+	if b, ok := t.buckets[provider]; ok {
+		return b
+	}
+	b := t.world.Bucket([]byte(provider))
+	if b != nil {
+		if t.buckets == nil {
+			t.buckets = make(map[string]*bolt.Bucket, 8)
+		}
+		t.buckets[provider] = b
+	}
+	return b
+}
+
 // Coll is a collection of JSON records of one kind.
 type Coll struct {
 	b      *bolt.Bucket
@@ -96,7 +131,7 @@ type Coll struct {
 func (t *Tx) Coll(provider, kind string) *Coll {
 	c := &Coll{b: t.bucket(provider, kind), kind: kind, name: provider + "/" + kind, tx: t}
 	if c.b != nil {
-		c.parent = t.world.Bucket([]byte(provider))
+		c.parent = t.providerBucket(provider)
 	}
 	return c
 }

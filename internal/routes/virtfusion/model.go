@@ -81,6 +81,10 @@ type Hypervisor struct {
 	Exhausted bool `json:"exhausted,omitempty"`
 }
 
+// CloneRecord copies the hypervisor (state.Cloner): every server created on it changes its
+// allocation, and placement reads it again for the next.
+func (h *Hypervisor) CloneRecord() any { return state.DeepCopy(h) }
+
 // Alloc is what the servers on a hypervisor take from it.
 type Alloc struct {
 	Servers  int `json:"servers"`
@@ -123,6 +127,9 @@ type IPBlock struct {
 	Created   time.Time `json:"created"`
 	Updated   time.Time `json:"updated"`
 }
+
+// CloneRecord copies the block (state.Cloner): every address handed out changes it.
+func (b *IPBlock) CloneRecord() any { return state.DeepCopy(b) }
 
 func (b *IPBlock) check() error {
 	for _, r := range b.Ranges {

@@ -69,22 +69,7 @@ func newQueueItem(tx *state.Tx, s *Server, job, action string) (*QueueItem, erro
 
 // CloneRecord copies the item (state.Cloner): the item is read and saved at every step of
 // its job, and the store keeps it decoded between steps.
-func (q *QueueItem) CloneRecord() any {
-	c := *q
-	if q.PrimaryActions != nil { // [] and null stay what they were
-		c.PrimaryActions = make([]QueueAction, len(q.PrimaryActions), len(q.PrimaryActions)+1)
-		copy(c.PrimaryActions, q.PrimaryActions) // their Data is never changed in place
-	}
-	if q.Finished != nil {
-		f := *q.Finished
-		c.Finished = &f
-	}
-	if q.Error != nil {
-		e := *q.Error
-		c.Error = &e
-	}
-	return &c
-}
+func (q *QueueItem) CloneRecord() any { return state.DeepCopy(q) }
 
 // AppendJSON writes the item as encoding/json does (state.Encoder): it is saved at every step
 // of its job.

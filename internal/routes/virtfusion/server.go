@@ -112,6 +112,10 @@ type Server struct {
 	RunningWhenSuspended bool `json:"runningWhenSuspended,omitempty"`
 }
 
+// CloneRecord copies the server (state.Cloner): a server is saved by one request and loaded
+// again by the next (create, then build), so the store keeps it decoded.
+func (s *Server) CloneRecord() any { return state.DeepCopy(s) }
+
 func loadServer(tx *state.Tx, id int64) (*Server, error) {
 	var s Server
 	if err := get(tx, collServers, id, &s, errServerNotFound); err != nil {

@@ -1,6 +1,9 @@
 package state
 
-import "reflect"
+import (
+	"reflect"
+	"sync"
+)
 
 // DeepCopy copies *v with nothing shared: pointers, slices, maps and interfaces are copied
 // through, down to their last element. It serves records as a Cloner's CloneRecord, so that
@@ -57,11 +60,8 @@ func copyInto(dst, src reflect.Value) {
 		dst.Set(e)
 	case reflect.Struct:
 		dst.Set(src)
-		t := src.Type()
-		for i := 0; i < src.NumField(); i++ {
-			if f := t.Field(i); f.IsExported() && holdsReferences(f.Type) {
-				copyInto(dst.Field(i), src.Field(i))
-			}
+		for _, i := range fieldsToCopy(src.Type()) {
+			copyInto(dst.Field(i), src.Field(i))
 		}
 	case reflect.Array:
 		dst.Set(src)
@@ -75,6 +75,23 @@ func copyInto(dst, src reflect.Value) {
 	}
 }
 
+// structFields holds, per struct type, the exported fields that hold references.
+var structFields sync.Map // reflect.Type → []int
+
+func fieldsToCopy(t reflect.Type) []int {
+	if f, ok := structFields.Load(t); ok {
+		return f.([]int)
+	}
+	var fields []int
+	for i := 0; i < t.NumField(); i++ {
+		if f := t.Field(i); f.IsExported() && holdsReferences(f.Type) {
+			fields = append(fields, i)
+		}
+	}
+	structFields.Store(t, fields)
+	return fields
+}
+
 // holdsReferences reports whether a value of type t can share memory with a copy made by
 // assignment (through its exported fields).
 func holdsReferences(t reflect.Type) bool {
@@ -82,6 +99,9 @@ func holdsReferences(t reflect.Type) bool {
 	case reflect.Pointer, reflect.Slice, reflect.Map, reflect.Interface:
 		return true
 	case reflect.Struct:
+		if f, ok := structFields.Load(t); ok {
+			return len(f.([]int)) > 0
+		}
 		for i := 0; i < t.NumField(); i++ {
 			if f := t.Field(i); f.IsExported() && holdsReferences(f.Type) {
 				return true

@@ -154,7 +154,9 @@ func (c *Coll) Get(key []byte, v any) error {
 	return json.Unmarshal(raw, v)
 }
 
-func (c *Coll) cacheKey(key []byte) string { return c.tx.World + "\x00" + c.name + "\x00" + string(key) }
+func (c *Coll) cacheKey(key []byte) string {
+	return c.tx.World + "\x00" + c.name + "\x00" + string(key)
+}
 
 // Peek is Get for a record the caller only reads, in any transaction: the value may share
 // slices and maps with other readers' values, and must not be changed in place (load a record

@@ -519,6 +519,30 @@ row4() {
 }
 
 # --- row 5: create --------------------------------------------------------------------------
+# run_pairs ROUND TARGET REF PEER NAME URL CONNS USER: create+build pairs by wrk
+# (bench/lua/pairs.lua) at CONNS connections; pairs/s are the completed builds over wrk's run.
+run_pairs() {
+  local round=$1 target=$2 ref=$3 peer=$4 name=$5 url=$6 conns=$7 user=$8
+  local pid=${PID[$name]} t0 t1 out req rps p50 p99 non se pairs pps cpu threads=$THREADS
+  [ "$conns" -ge "$threads" ] || threads=$conns
+  t0=$(ticks "$pid")
+  out=$(wrk -t"$threads" -c"$conns" -d"${SECS}s" --timeout "$WRK_TIMEOUT" --latency "${auth[@]}" -s bench/lua/pairs.lua "$url" -- "$user" 2>&1) || {
+    echo "$out" >&2
+    die "wrk pairs failed against $target ($url)"
+  }
+  t1=$(ticks "$pid")
+  read -r req rps p50 p99 non se <<<"$(parse_wrk <<<"$out")"
+  pairs=$(sed -n 's/^PAIRS=//p' <<<"$out")
+  if [ "$non" != 0 ] || [ "$se" != 0 ] || [ -z "$pairs" ] || [ "$pairs" = 0 ]; then
+    echo "$out" >&2
+    die "$target ($url): $non non-2xx answers, $se socket errors, ${pairs:-no} pairs"
+  fi
+  pps=$(awk -v p="$pairs" -v req="$req" -v rps="$rps" 'BEGIN {printf "%.1f", p * rps / req}') # over wrk's own duration
+  cpu=$(cpu_us "$t0" "$t1" "$pairs")
+  note "  5-pairs-c$conns round $round $target: $pps pairs/s (requests p50 $p50 p99 $p99 ms), $cpu CPU µs/pair"
+  record "5-pairs-c$conns" "$round" "$target" "$ref" "$peer" "$pps" "$p50" "$p99" "$cpu"
+}
+
 row5() {
   local s r c
   declare -A user
@@ -527,25 +551,16 @@ row5() {
     kitvars fill -url "${URL[r5-$s]}" -servers 0
     user[$s]=$USER_ID
   done
-  header 5 "(wrk POST /api/v1/servers, bench/lua/create.lua; create+build pairs by bench/perfkit pairs, each client POST /servers then POST /servers/{id}/build; one process per binary for all rounds, so the world grows)"
+  header 5 "(wrk POST /api/v1/servers, bench/lua/create.lua; create+build pairs by wrk with bench/lua/pairs.lua at 1 and $CONNS connections, each request the build of a server its thread created or else a create, a completed build a pair; one process per binary for all rounds, so the world grows)"
   for r in $(seq "$ROUNDS"); do
     for s in $(alternate "$r" "${SIMS[@]}"); do
       run_wrk 5-create "$r" "$s" "" "$(peer_of "$s")" "r5-$s" "${URL[r5-$s]}" "${auth[@]}" -s bench/lua/create.lua -- "${user[$s]}"
-      for c in 1 64; do
-        local t0 t1
-        t0=$(ticks "${PID[r5-$s]}")
-        kitvars pairs -url "${URL[r5-$s]}" -user "${user[$s]}" -c "$c" -secs "$SECS"
-        t1=$(ticks "${PID[r5-$s]}")
-        local cpu
-        cpu=$(cpu_us "$t0" "$t1" "$PAIRS")
-        note "  5-pairs-c$c round $r $s: $PAIRS_PER_SEC pairs/s p50 $P50_MS p99 $P99_MS ms, $cpu CPU µs/pair"
-        record "5-pairs-c$c" "$r" "$s" "" "$(peer_of "$s")" "$PAIRS_PER_SEC" "$P50_MS" "$P99_MS" "$cpu"
-      done
+      for c in 1 "$CONNS"; do run_pairs "$r" "$s" "" "$(peer_of "$s")" "r5-$s" "${URL[r5-$s]}" "$c" "${user[$s]}"; done
     done
   done
   table 5-create
-  table 5-pairs-c1 -cols "pairs/s,p50 ms,p99 ms,CPU µs/pair"
-  table 5-pairs-c64 -cols "pairs/s,p50 ms,p99 ms,CPU µs/pair"
+  table 5-pairs-c1 -cols "pairs/s,request p50 ms,request p99 ms,CPU µs/pair"
+  table "5-pairs-c$CONNS" -cols "pairs/s,request p50 ms,request p99 ms,CPU µs/pair"
   for s in "${SIMS[@]}"; do stop "r5-$s"; done
 }
 

@@ -53,6 +53,7 @@ type Serve struct {
 	TLSKey         string        `name:"tls-key" env:"PANELSIM_TLS_KEY" type:"existingfile" placeholder:"FILE" help:"PEM private key for --tls."`
 	Fixtures       string        `env:"PANELSIM_FIXTURES" type:"existingdir" placeholder:"DIR" help:"Fixtures folder replacing the embedded defaults."`
 	AnswerCache    int           `name:"answer-cache" env:"PANELSIM_ANSWER_CACHE" default:"32" placeholder:"MIB" help:"MiB of encoded answers kept for reuse while their world is unchanged (0: none)."`
+	DecodeCache    int           `name:"decode-cache" env:"PANELSIM_DECODE_CACHE" default:"48" placeholder:"MIB" help:"MiB of stored records kept decoded for the requests and tasks that read them again (0: none)."`
 	JournalSize    int           `env:"PANELSIM_JOURNAL_SIZE" default:"1000" help:"Requests kept in each world's journal."`
 	JournalBodies  int           `name:"journal-bodies" env:"PANELSIM_JOURNAL_BODIES" default:"16" placeholder:"MIB" help:"MiB of request and answer bodies (4 KiB of each) kept for the newest journal entries of all worlds (0: none)."`
 	KeepAllBodies  bool          `name:"journal-bodies-always" env:"PANELSIM_JOURNAL_BODIES_ALWAYS" help:"Keep the bodies of every world's requests, not only of worlds someone watches (the dashboard open)."`
@@ -168,7 +169,7 @@ func (s *Serve) Options(stdout, stderr io.Writer) (sim.Options, error) {
 		E24Keys: keys, E24Skew: s.E24Skew,
 		Listen: listen, RecordUpstream: record, RecordDir: s.RecordDir,
 		TLS: s.TLS || s.TLSCert != "", TLSCert: s.TLSCert, TLSKey: s.TLSKey,
-		FixturesDir: s.Fixtures, JournalSize: s.JournalSize, AnswerCacheMB: mibOrNone(s.AnswerCache),
+		FixturesDir: s.Fixtures, JournalSize: s.JournalSize, AnswerCacheMB: mibOrNone(s.AnswerCache), DecodeCacheMB: mibOrNone(s.DecodeCache),
 		JournalBodiesMB: mibOrNone(s.JournalBodies), KeepAllBodies: s.KeepAllBodies,
 		MaxSnapshots: s.MaxSnapshots, MaxScenarios: s.MaxScenarios,
 		IdleTimeout: s.IdleTimeout, ReadTimeout: s.ReadTimeout, WriteTimeout: s.WriteTimeout,

@@ -51,6 +51,9 @@ type Options struct {
 	// AnswerCacheMB bounds the encoded answers kept for reuse while a world is unchanged, in
 	// MiB across every world (0: the default, 32; negative: keep none).
 	AnswerCacheMB int
+	// DecodeCacheMB bounds the stored records kept decoded, in MiB across every world (0: the
+	// default, 48; negative: keep none).
+	DecodeCacheMB int
 	// JournalSize is how many requests each world's journal keeps.
 	JournalSize int
 	// JournalBodiesMB bounds the bodies of requests and answers kept for the newest journal

@@ -145,7 +145,7 @@ func New(opts Options) (*Simulator, error) {
 	s.scenarios.MaxPosted = opts.MaxScenarios
 	s.scenarios.Persist, s.scenarios.Undoer = s.saveScenarios, s.undoFault
 	s.scenarios.OnFire = s.ruleHitHook()
-	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync, OnCommit: s.commitHook()})
+	s.store, err = state.Open(opts.DataPath, state.Options{NoSync: opts.NoSync, OnCommit: s.commitHook(), DecodeCache: opts.DecodeCacheMB << 20})
 	if err != nil {
 		return nil, err
 	}

@@ -12,10 +12,19 @@ import (
 // once. An entry holds the stored bytes it was decoded from and is used only while the
 // stored bytes are still exactly those, so it can never serve a stale record.
 type decodeCache struct {
-	mu  sync.RWMutex
-	m   map[string]*decoded
-	max int
+	mu sync.RWMutex
+	m  map[string]*decoded
+	// size is what the entries take, reckoned as entryCost; max bounds it.
+	size, max int
 }
+
+// entryCost is what an entry is reckoned to take: its stored bytes, about as much again for
+// the decoded value, and the entry itself.
+func entryCost(key string, raw []byte) int { return len(key) + 2*len(raw) + 128 }
+
+// DefaultDecodeCache is the decoded records' budget when Options.DecodeCache is 0 (the
+// --decode-cache default): enough for the servers and queue items of 5,000 builds in flight.
+const DefaultDecodeCache = 48 << 20
 
 type decoded struct {
 	raw []byte
@@ -31,8 +40,8 @@ type Cloner interface {
 	CloneRecord() any
 }
 
-func newDecodeCache(max int) *decodeCache {
-	return &decodeCache{m: make(map[string]*decoded), max: max}
+func newDecodeCache(maxBytes int) *decodeCache {
+	return &decodeCache{m: make(map[string]*decoded), max: maxBytes}
 }
 
 // getCopy decodes raw into v (a pointer to a Cloner) for a caller that may change it: a copy
@@ -59,19 +68,28 @@ func (c *decodeCache) keep(key string, raw []byte, v Cloner) {
 
 // add caches e at key, making room when the cache is full.
 func (c *decodeCache) add(key string, e *decoded) {
+	cost := entryCost(key, e.raw)
+	if cost > c.max/16 {
+		return // a record that large would push out too much
+	}
 	c.mu.Lock()
-	if len(c.m) >= c.max {
+	if old := c.m[key]; old != nil {
+		c.size -= entryCost(key, old.raw)
+	}
+	if c.size+cost > c.max {
 		// Full: drop a sixteenth, taken at random (map order), so that records read across
 		// many worlds keep most of what they share instead of starting over.
-		drop := c.max / 16
-		for k := range c.m {
-			if drop--; drop < 0 {
+		target := c.max - c.max/16
+		for k, old := range c.m {
+			if c.size+cost <= target {
 				break
 			}
+			c.size -= entryCost(k, old.raw)
 			delete(c.m, k)
 		}
 	}
 	c.m[key] = e
+	c.size += cost
 	c.mu.Unlock()
 }
 

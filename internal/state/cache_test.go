@@ -2,6 +2,7 @@ package state
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 )
 
@@ -87,5 +88,38 @@ func TestClonerRecordsAreCopiesForWriters(t *testing.T) {
 	var last job
 	if err := s.View(w, func(tx *Tx) error { return tx.Coll("p", "jobs").Get(key, &last) }); err != nil || len(last.Steps) != 2 {
 		t.Fatalf("after a save: %+v (%v)", last, err)
+	}
+}
+
+// The cache stays within its budget: when full it drops a sixteenth of it, and a record too
+// large for the budget is not kept at all.
+func TestDecodeCacheStaysWithinItsBudget(t *testing.T) {
+	c := newDecodeCache(64 << 10)
+	raw := []byte(`{"steps":["a","b","c"],"note":"a record of some size to fill the cache with"}`)
+	for i := 0; i < 5000; i++ {
+		var j job
+		if err := c.get(fmt.Sprintf("w\x00p/jobs\x00%d", i), raw, &j); err != nil {
+			t.Fatal(err)
+		}
+		if c.size > c.max {
+			t.Fatalf("after %d records the cache takes %d of %d", i+1, c.size, c.max)
+		}
+	}
+	sum := 0
+	for k, e := range c.m {
+		sum += entryCost(k, e.raw)
+	}
+	if sum != c.size || len(c.m) < 100 {
+		t.Fatalf("%d entries taking %d, reckoned %d", len(c.m), sum, c.size)
+	}
+	big := make([]byte, 8<<10)
+	copy(big, `"`)
+	big[len(big)-1] = '"'
+	for i := 1; i < len(big)-1; i++ {
+		big[i] = 'x'
+	}
+	var s string
+	if err := c.get("big", big, &s); err != nil || c.m["big"] != nil {
+		t.Fatalf("a record of %d bytes kept in a cache of %d (%v)", len(big), c.max, err)
 	}
 }

@@ -43,6 +43,9 @@ type Options struct {
 	// OnCommit, when set, hears how long each commit of the committer took: the write
 	// transaction of its writers and the sync to disk.
 	OnCommit func(time.Duration)
+	// DecodeCache bounds the records kept decoded, in bytes (DefaultDecodeCache when 0,
+	// nothing kept when negative).
+	DecodeCache int
 }
 
 type writeReq struct {
@@ -52,6 +55,16 @@ type writeReq struct {
 	done  chan error
 	tx    *Tx
 	cache *decodeCache
+}
+
+func newStoreCache(budget int) *decodeCache {
+	switch {
+	case budget == 0:
+		return newDecodeCache(DefaultDecodeCache)
+	case budget < 0:
+		return nil
+	}
+	return newDecodeCache(budget)
 }
 
 // Open opens or creates the file at path, checks its schema version and starts the committer.
@@ -68,7 +81,7 @@ func Open(path string, opts Options) (*Store, error) {
 	if max <= 0 {
 		max = 256
 	}
-	s := &Store{db: db, writes: make(chan *writeReq, max), cache: newDecodeCache(8192), onCommit: opts.OnCommit}
+	s := &Store{db: db, writes: make(chan *writeReq, max), cache: newStoreCache(opts.DecodeCache), onCommit: opts.OnCommit}
 	if err := db.View(func(btx *bolt.Tx) error { s.tasks.Store(allTasks(btx)); return nil }); err != nil {
 		db.Close()
 		return nil, err

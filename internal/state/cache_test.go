@@ -34,9 +34,29 @@ func TestClonerRecordsAreCopiesForWriters(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	cacheKey := w + "\x00p/jobs\x00" + string(key)
+	kept := func() bool { s.cache.mu.RLock(); defer s.cache.mu.RUnlock(); return s.cache.m[cacheKey] != nil }
 	note := "first"
-	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Put(key, &job{Steps: []string{"a"}, Note: &note}) })
-	note = "changed after the put" // the kept copy is not the caller's value
+	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Put(key, &job{Steps: []string{"x"}, Note: &note}) })
+	if kept() {
+		t.Fatal("a record written blind was kept decoded")
+	}
+	// Read to be changed, and saved: kept.
+	mustUpdate(func(tx *Tx) error {
+		var j job
+		if err := tx.Coll("p", "jobs").Get(key, &j); err != nil {
+			return err
+		}
+		j.Steps[0] = "a"
+		if err := tx.Coll("p", "jobs").Put(key, &j); err != nil {
+			return err
+		}
+		j.Steps[0], *j.Note = "changed after the put", "changed after the put" // the kept copy is not j
+		return nil
+	})
+	if !kept() {
+		t.Fatal("a record read and changed was not kept decoded")
+	}
 
 	var changed error
 	mustUpdate(func(tx *Tx) error {

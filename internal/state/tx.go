@@ -25,6 +25,8 @@ type Tx struct {
 	taskDelta int64
 	// taskFloor is the key of the task NextTask found last: no task sorts before it.
 	taskFloor []byte
+	// changing are the cache keys of the Cloner records read to be changed (see Put).
+	changing map[string]bool
 	// buckets are the collections' buckets opened so far, by provider/name.
 	buckets map[string]*bolt.Bucket
 }
@@ -148,7 +150,12 @@ func (c *Coll) Get(key []byte, v any) error {
 			return c.tx.cache.get(c.cacheKey(key), raw, v)
 		}
 		if cl, ok := v.(Cloner); ok {
-			return c.tx.cache.getCopy(c.cacheKey(key), raw, cl)
+			k := c.cacheKey(key)
+			if c.tx.changing == nil {
+				c.tx.changing = make(map[string]bool, 4)
+			}
+			c.tx.changing[k] = true
+			return c.tx.cache.getCopy(k, raw, cl)
 		}
 	}
 	return json.Unmarshal(raw, v)
@@ -209,9 +216,13 @@ func (c *Coll) Put(key []byte, v any) error {
 		return err
 	}
 	if cl, ok := v.(Cloner); ok && c.tx.cache != nil {
-		// Kept even if the transaction rolls back: an entry serves only the very bytes it
-		// was made from.
-		c.tx.cache.keep(c.cacheKey(key), raw, cl)
+		// Only a record read to be changed is kept: it is the kind that is read and changed
+		// again (a queue item at each step, a hypervisor at each placement); records written
+		// blind (fixtures seeded into a new world) would fill the cache for nothing. Kept even
+		// if the transaction rolls back: an entry serves only the very bytes it was made from.
+		if k := c.cacheKey(key); c.tx.changing[k] {
+			c.tx.cache.keep(k, raw, cl)
+		}
 	}
 	return nil
 }

@@ -34,9 +34,10 @@ type decoded struct {
 
 // A Cloner is a record that makes a deep copy of itself (a pointer to a new value of its
 // type). Such records are kept decoded for writable transactions too: Put keeps a copy of
-// what it stored when the transaction read the record to change it, and Get in a writable
-// transaction hands out a copy of that, so that a record changed at every step of a job (a
-// queue item) is not decoded again each time.
+// what it stored when the record is new or the transaction read it to change it (not when
+// the transaction seeds fixtures), and Get in a writable transaction hands out a copy of
+// that, so that a record changed at every step of a job (a queue item) is not decoded again
+// each time, nor a server created by one request and built by the next.
 type Cloner interface {
 	CloneRecord() any
 }

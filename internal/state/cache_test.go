@@ -37,9 +37,19 @@ func TestClonerRecordsAreCopiesForWriters(t *testing.T) {
 	cacheKey := w + "\x00p/jobs\x00" + string(key)
 	kept := func() bool { s.cache.mu.RLock(); defer s.cache.mu.RUnlock(); return s.cache.m[cacheKey] != nil }
 	note := "first"
-	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Put(key, &job{Steps: []string{"x"}, Note: &note}) })
+	mustUpdate(func(tx *Tx) error {
+		tx.Seeding()
+		return tx.Coll("p", "jobs").Put(key, &job{Steps: []string{"x"}, Note: &note})
+	})
 	if kept() {
-		t.Fatal("a record written blind was kept decoded")
+		t.Fatal("a record seeded was kept decoded")
+	}
+	mustUpdate(func(tx *Tx) error { return tx.Coll("p", "jobs").Put(ID(2), &job{Steps: []string{"new"}}) })
+	s.cache.mu.RLock()
+	newKept := s.cache.m[w+"\x00p/jobs\x00"+string(ID(2))] != nil
+	s.cache.mu.RUnlock()
+	if !newKept {
+		t.Fatal("a new record was not kept decoded")
 	}
 	// Read to be changed, and saved: kept.
 	mustUpdate(func(tx *Tx) error {

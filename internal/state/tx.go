@@ -27,6 +27,8 @@ type Tx struct {
 	taskFloor []byte
 	// changing are the cache keys of the Cloner records read to be changed (see Put).
 	changing map[string]bool
+	// seeding: the transaction writes a world's fixtures, which Put does not keep decoded.
+	seeding bool
 	// buckets are the collections' buckets opened so far, by provider/name.
 	buckets map[string]*bolt.Bucket
 }
@@ -38,6 +40,10 @@ func newTx(btx *bolt.Tx, world string) (*Tx, error) {
 	}
 	return &Tx{btx: btx, world: w, World: world}, nil
 }
+
+// Seeding marks the transaction as one that writes a world's fixtures: records written once
+// and read rarely, which are not kept decoded.
+func (t *Tx) Seeding() { t.seeding = true }
 
 // Writable reports whether the transaction may change the store.
 func (t *Tx) Writable() bool { return t.btx.Writable() }
@@ -212,15 +218,17 @@ func (c *Coll) Put(key []byte, v any) error {
 	if err != nil {
 		return fmt.Errorf("%s: encode: %w", c.name, err)
 	}
-	if err := c.PutRaw(key, raw); err != nil {
+	created, err := c.putRaw(key, raw)
+	if err != nil {
 		return err
 	}
 	if cl, ok := v.(Cloner); ok && c.tx.cache != nil {
-		// Only a record read to be changed is kept: it is the kind that is read and changed
-		// again (a queue item at each step, a hypervisor at each placement); records written
-		// blind (fixtures seeded into a new world) would fill the cache for nothing. Kept even
-		// if the transaction rolls back: an entry serves only the very bytes it was made from.
-		if k := c.cacheKey(key); c.tx.changing[k] {
+		// Kept: a record read to be changed, the kind that is read and changed again (a queue
+		// item at each step, a hypervisor at each placement), and a new record (a server
+		// created, then built); not the fixtures seeded into a new world, which would fill
+		// the cache for nothing. Kept even if the transaction rolls back: an entry serves
+		// only the very bytes it was made from.
+		if k := c.cacheKey(key); c.tx.changing[k] || (created && !c.tx.seeding) {
 			c.tx.cache.keep(k, raw, cl)
 		}
 	}
@@ -229,12 +237,19 @@ func (c *Coll) Put(key []byte, v any) error {
 
 // PutRaw stores JSON already encoded at key.
 func (c *Coll) PutRaw(key, raw []byte) error {
+	_, err := c.putRaw(key, raw)
+	return err
+}
+
+// putRaw is PutRaw, reporting whether the record is new.
+func (c *Coll) putRaw(key, raw []byte) (created bool, err error) {
 	if c.b.Get(key) == nil {
 		if err := c.addCount(1); err != nil {
-			return err
+			return false, err
 		}
+		created = true
 	}
-	return c.b.Put(key, raw)
+	return created, c.b.Put(key, raw)
 }
 
 // Delete removes the record at key; deleting a missing record is not an error.

@@ -93,6 +93,7 @@ func (w *World) EnsureSeeded(provider string) error {
 				return nil
 			}
 			if seed := w.reg.cfg.Seed; seed != nil {
+				tx.Seeding()
 				if err := seed(tx, provider); err != nil {
 					return err
 				}

@@ -14,7 +14,7 @@ test:
 	$(GO) vet ./...
 	$(GO) test -race -count=1 ./...
 
-## bench: the Go benchmarks (GET vs a static echo route, create+build, 10k servers, start-up)
+## bench: the Go benchmarks (GET vs a static echo route, create+build, an advance over 500 builds, 10k servers, start-up)
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem -count 5 ./bench | tee bench.out
 

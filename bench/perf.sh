@@ -39,6 +39,8 @@
 # CLK_TCK ticks) before and after each run, over the requests wrk reports. Any non-2xx answer
 # or socket error (connect, read, write, timeout) stops the script with a non-zero status.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 row=${1:-all}
 case $row in 1 | 2 | 3 | 4 | 5 | 6 | all) ;; *)
   sed -n '2,/^set -euo/p' "$0" | sed '$d;s/^# \{0,1\}//'
@@ -219,23 +221,6 @@ record() { # group round target ref peer values...
   echo "$*" >>"$tsv"
 }
 
-parse_wrk() {
-  awk '
-  function ms(v) {
-    if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-    if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-    if (v ~ /m$/) return substr(v, 1, length(v) - 1) * 60000
-    if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-    return v + 0
-  }
-  / requests in / { req = $1 }
-  /^Requests\/sec:/ { rps = $2 }
-  $1 == "50%" { p50 = ms($2) }
-  $1 == "99%" { p99 = ms($2) }
-  /Non-2xx or 3xx responses:/ { non = $NF }
-  /Socket errors:/ { gsub(",", ""); se = $4 + $6 + $8 + $10 }
-  END { printf "%d %s %s %s %d %d\n", req, rps, p50, p99, non, se }'
-}
 
 # run_wrk GROUP ROUND TARGET REF PEER PROCNAME URL [wrk options] [-- script args]: one wrk run
 # against the process PROCNAME, recorded in GROUP unless GROUP is "-"; DUR overrides SECS.

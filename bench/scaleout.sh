@@ -8,6 +8,8 @@
 # On a machine with fewer cores than instances, three instances cannot serve more than one:
 # the figures show the proxy's overhead and how evenly the hash spreads the worlds.
 set -euo pipefail
+# shellcheck source=bench/lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SECS=${SECS:-5} ROUNDS=${ROUNDS:-3} TOKENS=${TOKENS:-300} CONNS=${CONNS:-64} THREADS=${THREADS:-2}
 OUT=${OUT:-bench/results/scaleout.md}
 cd "$(dirname "$0")/.."
@@ -90,22 +92,6 @@ done
 spread=${spread%,}
 note "worlds per instance behind the 3-instance proxy:$spread (each also has the default token's)"
 
-parse_wrk() {
-  awk '
-  function ms(v) {
-    if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-    if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-    if (v ~ /s$/) return substr(v, 1, length(v) - 1) * 1000
-    return v + 0
-  }
-  / requests in / { req = $1 }
-  /^Requests\/sec:/ { rps = $2 }
-  $1 == "50%" { p50 = ms($2) }
-  $1 == "99%" { p99 = ms($2) }
-  /Non-2xx or 3xx responses:/ { non = $NF }
-  /Socket errors:/ { gsub(",", ""); se = $4 + $6 + $8 + $10 }
-  END { printf "%d %s %s %s %d %d\n", req, rps, p50, p99, non, se }'
-}
 
 declare -A URL=([direct]="http://127.0.0.1:${VF[one]}" [haproxy-1]="http://127.0.0.1:${PROXY[one]}" [haproxy-3]="http://127.0.0.1:${PROXY[three]}")
 rows=()

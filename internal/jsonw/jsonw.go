@@ -36,7 +36,8 @@ func Plain(s string) bool {
 // Time appends t as encoding/json writes a time.Time (RFC 3339 with nanoseconds, quoted), or
 // fails as it does.
 func Time(b []byte, t time.Time) ([]byte, error) {
-	if y := t.Year(); y < 0 || y > 9999 {
+	_, offset := t.Zone()
+	if y := t.Year(); y < 0 || y > 9999 || offset <= -24*3600 || offset >= 24*3600 {
 		q, err := json.Marshal(t)
 		return append(b, q...), err
 	}

@@ -79,11 +79,14 @@ func (t *Tx) bucket(provider, name string) *bolt.Bucket {
 	if b, ok := t.buckets[key]; ok {
 		return b
 	}
-	b := t.openBucket(provider, name)
+	return t.keepBucket(key, t.openBucket(provider, name))
+}
+
+// keepBucket remembers b (when it exists) for the rest of the transaction: a request reads
+// and writes its collections many times, and finding a nested bucket walks two levels of the
+// tree. Collections' buckets are never deleted inside a transaction.
+func (t *Tx) keepBucket(key string, b *bolt.Bucket) *bolt.Bucket {
 	if b != nil {
-		// Kept for the transaction: a request reads and writes its collections many times,
-		// and finding a nested bucket walks two levels of the tree. Collections' buckets are
-		// never deleted inside a transaction.
 		if t.buckets == nil {
 			t.buckets = make(map[string]*bolt.Bucket, 8)
 		}
@@ -116,14 +119,7 @@ func (t *Tx) providerBucket(provider string) *bolt.Bucket {
 	if b, ok := t.buckets[provider]; ok {
 		return b
 	}
-	b := t.world.Bucket([]byte(provider))
-	if b != nil {
-		if t.buckets == nil {
-			t.buckets = make(map[string]*bolt.Bucket, 8)
-		}
-		t.buckets[provider] = b
-	}
-	return b
+	return t.keepBucket(provider, t.world.Bucket([]byte(provider)))
 }
 
 // Coll is a collection of JSON records of one kind.

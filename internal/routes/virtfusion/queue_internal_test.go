@@ -3,6 +3,7 @@ package virtfusion
 import (
 	"bytes"
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -41,5 +42,16 @@ func TestQueueItemCloneRecord(t *testing.T) {
 		if again, _ := json.Marshal(q); !bytes.Equal(again, want) {
 			t.Fatalf("changing the copy changed the item:\n%s\nwas\n%s", again, want)
 		}
+	}
+}
+
+// AppendJSON names every field of QueueItem and QueueAction: a field added to either must be
+// added there too, or it would not be saved.
+func TestQueueItemAppendJSONKnowsEveryField(t *testing.T) {
+	if n := reflect.TypeOf(QueueItem{}).NumField(); n != 12 {
+		t.Errorf("QueueItem has %d fields; AppendJSON writes 12: add the new one to it and to this test", n)
+	}
+	if n := reflect.TypeOf(QueueAction{}).NumField(); n != 5 {
+		t.Errorf("QueueAction has %d fields; AppendJSON writes 5: add the new one to it and to this test", n)
 	}
 }
